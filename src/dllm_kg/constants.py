@@ -1,0 +1,32 @@
+"""Paths of the project's hand-written inputs and the build's defaults."""
+
+from pathlib import Path
+
+#: The package folder.
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The project's top folder (inputs live here in a source checkout).
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+#: Hand-curated data: the list and its annotations.
+DATA_DIR = PROJECT_DIR / "data"
+#: The bundled default source, a copy of the upstream list (CC BY 4.0).
+DEFAULT_SOURCE = DATA_DIR / "awesome-distributed-LLM.md"
+#: The ontology (OWL in Turtle).
+ONTOLOGY_DIR = PROJECT_DIR / "ontology"
+ONTOLOGY_PATH = ONTOLOGY_DIR / "dllm.ttl"
+#: SKOS vocabularies kept as data.
+AREAS_PATH = DATA_DIR / "areas.ttl"
+TECHNIQUES_PATH = DATA_DIR / "techniques.ttl"
+TASKS_PATH = DATA_DIR / "tasks.ttl"
+#: Canned SPARQL queries, one question per file.
+QUERIES_DIR = PROJECT_DIR / "queries"
+#: Where ``dllm-kg build`` writes by default.
+EXPORTS_DIR = Path("dist")
+
+#: Where the list comes from upstream, and its licence.
+UPSTREAM_URL = "https://github.com/solidlabnetwork/awesome-distributed-LLM"
+UPSTREAM_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+UPSTREAM_ATTRIBUTION = (
+    "awesome-distributed-LLM by solidlabnetwork "
+    "(https://github.com/solidlabnetwork/awesome-distributed-LLM), licensed CC BY 4.0; "
+    "converted to RDF and normalised by dllm-kg."
+)

@@ -1,0 +1,59 @@
+"""Every IRI and namespace the project uses; no other module spells out an IRI."""
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+#: Base of every IRI minted by dllm-kg.
+BASE = "https://w3id.org/dllm-kg/"
+#: The ontology's terms.
+DLLM = Namespace(BASE + "ontology#")
+#: Minted instance namespaces, one per kind of node.
+PAPER = Namespace(BASE + "paper/")
+MODEL = Namespace(BASE + "model/")
+REPOSITORY = Namespace(BASE + "repository/")
+AREA = Namespace(BASE + "area/")
+TECHNIQUE = Namespace(BASE + "technique/")
+TASK = Namespace(BASE + "task/")
+SOURCE = Namespace(BASE + "source/")
+#: The dataset itself (VoID/DCAT description).
+DATASET = Namespace(BASE + "dataset/")
+
+#: Standard vocabularies reused by the ontology.
+SCHEMA = Namespace("https://schema.org/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+CC = Namespace("http://creativecommons.org/ns#")
+
+#: Prefixes written into every export. Repositories have none: their IRIs hold slashes
+#: (``repository/github/owner/name``) and read best in full.
+PREFIXES: dict[str, str] = {
+    "dllm": str(DLLM),
+    "paper": str(PAPER),
+    "model": str(MODEL),
+    "area": str(AREA),
+    "technique": str(TECHNIQUE),
+    "task": str(TASK),
+    "source": str(SOURCE),
+    "dataset": str(DATASET),
+    "dcterms": str(DCTERMS),
+    "schema": str(SCHEMA),
+    "bibo": str(BIBO),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "foaf": str(FOAF),
+    "cc": str(CC),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+}
+
+#: External identifier resolvers.
+ARXIV_ABS = "https://arxiv.org/abs/"
+DOI_RESOLVER = "https://doi.org/"
+IEEE_DOCUMENT = "https://ieeexplore.ieee.org/document/"
+OPENREVIEW_FORUM = "https://openreview.net/forum?id="
+GITHUB = "https://github.com/"
+HUGGING_FACE = "https://huggingface.co/"

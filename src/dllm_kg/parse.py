@@ -1,0 +1,309 @@
+"""Read the list's three Markdown tables into records, reporting every quirk by line."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it.token import Token
+
+from dllm_kg.records import (
+    Finding,
+    ModelRow,
+    PaperRow,
+    ParsedList,
+    Severity,
+    Size,
+    SourceRow,
+)
+
+#: The marker that flags a survey in table I, kept apart from the title.
+SURVEY_MARKERS = ("✅", "[Survey Article]")
+#: Cells that mean "no link".
+EMPTY_CELLS = frozenset({"", "n/a", "na", "-", "—", "none"})
+#: Link schemes the list may use; any other link is refused.
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+#: The tables we know, by their normalised column names.
+PAPER_COLUMNS = ("paper title", "url", "code")
+MODEL_COLUMNS = ("model name", "parameters", "url")
+NUMBER_COLUMN = "no."
+
+_SIZE = re.compile(r"^(?P<bound><=|≤|<)?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMBT])$", re.I)
+_UNITS = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+# Keep every link markdown-it finds: the reader refuses unsafe schemes itself, with a finding,
+# instead of markdown-it turning them silently into text.
+_MARKDOWN.validateLink = lambda url: True
+
+
+class ListError(Exception):
+    """The input cannot be read at all (missing, unreadable, not text)."""
+
+
+def parse_file(path: Path, label: str | None = None) -> ParsedList:
+    """Parse a list file; ``label`` is the name that findings print (default: the file name).
+
+    :raises ListError: when the file cannot be read as UTF-8 text.
+    """
+    label = label or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ListError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise ListError(f"{label}: is a folder, not a list file") from None
+    except UnicodeDecodeError as error:
+        raise ListError(f"{label}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise ListError(f"{label}: cannot be read ({error.strerror})") from None
+    return parse_text(text, label)
+
+
+def parse_text(text: str, file: str = "<string>") -> ParsedList:
+    """Parse the list's Markdown text into paper and model records.
+
+    >>> parsed = parse_text("# I. Papers\\n| Paper Title | Url | Code |\\n|-|-|-|\\n"
+    ...                     "| A Title | [Link](https://arxiv.org/pdf/2401.00001.pdf) | N/A |\\n")
+    >>> parsed.papers[0].title, parsed.papers[0].row.line
+    ('A Title', 4)
+    """
+    reader = _Reader(file, text.splitlines())
+    reader.read(_MARKDOWN.parse(text))
+    if not reader.papers and not reader.models:
+        reader.finding(Severity.VIOLATION, "no-tables", "no paper or model table found", 1)
+    return ParsedList(
+        source=file,
+        papers=tuple(reader.papers),
+        models=tuple(reader.models),
+        findings=tuple(reader.findings),
+    )
+
+
+def parse_size(cell: str) -> Size | None:
+    """Read a parameter count such as ``124M``, ``1.1B`` or ``<=1B``.
+
+    >>> parse_size("14.5M"), parse_size("<=1B"), parse_size("big")
+    (Size(value=14500000, exact=True), Size(value=1000000000, exact=False), None)
+    """
+    match = _SIZE.match(cell.strip())
+    if not match:
+        return None
+    try:
+        number = Decimal(match["number"])
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        return None
+    value = number * _UNITS[match["unit"].upper()]
+    if value != value.to_integral_value():
+        return None
+    return Size(int(value), exact=match["bound"] is None)
+
+
+def section_key(heading: str) -> str:
+    """A stable key for a table, from its heading without the numeral.
+
+    >>> section_key("III. SLMs")
+    'slms'
+    """
+    return slug(re.sub(r"^[IVXLC]+\.\s*", "", heading.strip()))
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens.
+
+    >>> slug("FLoRA: Enhancing Vision-Language Models")
+    'flora-enhancing-vision-language-models'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A table's heading and the column index of each known column."""
+
+    heading: str
+    columns: dict[str, int]
+    width: int
+
+    @property
+    def is_models(self) -> bool:
+        return MODEL_COLUMNS[0] in self.columns
+
+
+class _Reader:
+    """Walks markdown-it's tokens and collects records and findings."""
+
+    def __init__(self, file: str, lines: Sequence[str]) -> None:
+        self.file = file
+        self.lines = lines
+        self.papers: list[PaperRow] = []
+        self.models: list[ModelRow] = []
+        self.findings: list[Finding] = []
+
+    def finding(
+        self, severity: Severity, code: str, message: str, line: int, row: SourceRow | None = None
+    ) -> None:
+        self.findings.append(Finding(severity, code, message, self.file, line, row))
+
+    def read(self, tokens: list[Token]) -> None:
+        heading = ""
+        for index, token in enumerate(tokens):
+            if token.type == "heading_open":
+                heading = _plain_text(tokens[index + 1])
+            elif token.type == "table_open":
+                self._read_table(tokens, index, heading)
+
+    def _read_table(self, tokens: list[Token], start: int, heading: str) -> None:
+        rows = list(_table_rows(tokens, start))
+        header, body = rows[0], rows[1:]
+        names = [_plain_text(cell).lower() for cell in header[1]]
+        table = _Table(heading, {name: i for i, name in enumerate(names)}, len(names))
+        if not (set(PAPER_COLUMNS) <= set(names) or set(MODEL_COLUMNS) <= set(names)):
+            line = header[0] + 1
+            message = f"table with columns {names} is not one of the list's tables; skipped"
+            self.finding(Severity.WARNING, "unknown-table", message, line)
+            return
+        for position, (line_index, cells) in enumerate(body, start=1):
+            self._read_row(table, position, line_index, cells)
+
+    def _read_row(self, table: _Table, position: int, line_index: int, cells: list[Token]) -> None:
+        raw = self.lines[line_index]
+        number = self._row_number(table, position, line_index, cells)
+        row = SourceRow(
+            self.file, line_index + 1, table.heading, section_key(table.heading), number, raw
+        )
+        self._check_width(table, row)
+        texts = tuple(cell.content for cell in cells)
+        if table.is_models:
+            self.models.append(self._model(table, row, cells, texts))
+        else:
+            self.papers.append(self._paper(table, row, cells, texts))
+
+    def _row_number(self, table: _Table, position: int, line_index: int, cells: list[Token]) -> int:
+        column = table.columns.get(NUMBER_COLUMN)
+        if column is None:
+            return position
+        text = _plain_text(cells[column])
+        if text.isdigit():
+            return int(text)
+        message = f"row number {text!r} is not a number; using its position {position}"
+        self.finding(Severity.WARNING, "bad-row-number", message, line_index + 1)
+        return position
+
+    def _check_width(self, table: _Table, row: SourceRow) -> None:
+        cells = escapedSplit(row.raw.strip().strip("|"))
+        if len(cells) > table.width:
+            extra = " | ".join(cell.strip() for cell in cells[table.width :])
+            message = f"row has {len(cells)} cells, the table {table.width}; ignored: {extra!r}"
+            self.finding(Severity.WARNING, "extra-cells", message, row.line, row)
+
+    def _paper(
+        self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
+    ) -> PaperRow:
+        title, survey = _split_survey_marker(_plain_text(cells[table.columns["paper title"]]))
+        if not title:
+            self.finding(Severity.VIOLATION, "missing-title", "paper has no title", row.line, row)
+        link = self._link(cells[table.columns["url"]], row, "paper link")
+        code = self._link(cells[table.columns["code"]], row, "code link")
+        return PaperRow(row, title, survey, link, code, texts)
+
+    def _model(
+        self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
+    ) -> ModelRow:
+        name = _plain_text(cells[table.columns["model name"]])
+        if not name:
+            self.finding(Severity.VIOLATION, "missing-name", "model has no name", row.line, row)
+        size_text = _plain_text(cells[table.columns["parameters"]])
+        size = parse_size(size_text)
+        if size is None:
+            message = f"size {size_text!r} is not a parameter count such as 124M or 1.1B"
+            self.finding(Severity.VIOLATION, "bad-size", message, row.line, row)
+        elif not size.exact:
+            message = f"size {size_text!r} is only an upper bound"
+            self.finding(Severity.INFO, "size-bound", message, row.line, row)
+        link = self._link(cells[table.columns["url"]], row, "model link")
+        return ModelRow(row, name, size, link, texts)
+
+    def _link(self, cell: Token, row: SourceRow, what: str) -> str | None:
+        """The one URL of a link cell, reporting cells that are not a single clean link."""
+        hrefs = list(_hrefs(cell))
+        text = _plain_text(cell)
+        if not hrefs:
+            if text.lower() in EMPTY_CELLS:
+                return None
+            hrefs = [text] if urlsplit(text).scheme else []
+            message = f"{what} cell {cell.content!r} is not a Markdown link"
+            self.finding(Severity.WARNING, "malformed-link-cell", message, row.line, row)
+            if not hrefs:
+                return None
+        if len(hrefs) > 1:
+            message = f"{what} cell holds {len(hrefs)} links; reading the first"
+            self.finding(Severity.WARNING, "several-links", message, row.line, row)
+        href = hrefs[0]
+        inner = _nested_href(href)
+        if inner:
+            message = f"{what} is a nested link [..]([..](..)); reading the inner target {inner}"
+            self.finding(Severity.WARNING, "nested-link", message, row.line, row)
+            href = inner
+        scheme = urlsplit(href).scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            message = f"{what} {href!r} refused: only http and https links are read"
+            self.finding(Severity.VIOLATION, "refused-link", message, row.line, row)
+            return None
+        return href
+
+
+def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[Token]]]:
+    """Yield ``(line index, cell inline tokens)`` for the header and each body row."""
+    cells: list[Token] = []
+    line = 0
+    for token in tokens[start + 1 :]:
+        if token.type == "table_close":
+            return
+        if token.type == "tr_open":
+            cells, line = [], token.map[0] if token.map else 0
+        elif token.type == "inline":
+            cells.append(token)
+        elif token.type == "tr_close":
+            yield line, cells
+
+
+def _plain_text(inline: Token) -> str:
+    """The visible text of an inline token (bold and link markup removed), spaces folded."""
+    parts = [
+        child.content
+        for child in inline.children or ()
+        if child.type in ("text", "code_inline", "softbreak")
+    ]
+    return " ".join("".join(parts).split())
+
+
+def _hrefs(inline: Token) -> Iterator[str]:
+    for child in inline.children or ():
+        if child.type == "link_open":
+            yield str(child.attrs.get("href", ""))
+
+
+def _nested_href(href: str) -> str | None:
+    """The inner destination of a link written as ``[Link]([url](url2))``, else None."""
+    text = unquote(href)
+    if not text.startswith("["):
+        return None
+    inner = [href for token in _MARKDOWN.parseInline(text) for href in _hrefs(token)]
+    return inner[-1] if inner else None
+
+
+def _split_survey_marker(text: str) -> tuple[str, bool]:
+    """Remove the ``✅[Survey Article]`` marker from a title; say whether it was there."""
+    survey = False
+    for marker in SURVEY_MARKERS:
+        if text.lower().startswith(marker.lower()):
+            text, survey = text[len(marker) :].strip(), True
+    return text, survey

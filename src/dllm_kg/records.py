@@ -1,0 +1,101 @@
+"""Typed records that the parser hands to the graph builder, each with its source row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is; the values match SHACL's severities."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One table row of the list: where it is and what it said.
+
+    :param file: the list's file name, as shown in findings.
+    :param line: 1-based line number of the row.
+    :param section: the table's heading, e.g. ``I. Distributed LLMs``.
+    :param section_key: a stable key for the table, e.g. ``distributed-llms``.
+    :param number: the row's number (the ``No.`` cell, else its position in the table).
+    :param raw: the row's raw Markdown line.
+    """
+
+    file: str
+    line: int
+    section: str
+    section_key: str
+    number: int
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something about the list that a maintainer should know, tied to a line."""
+
+    severity: Severity
+    code: str
+    message: str
+    file: str
+    line: int
+    row: SourceRow | None = None
+
+    def __str__(self) -> str:
+        """Format the finding as ``file:line: severity: message``, like a linter."""
+        where = f"row {self.row.number}: " if self.row else ""
+        return f"{self.file}:{self.line}: {self.severity.value.lower()}: {where}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """A parameter count read from a cell such as ``1.1B`` or ``<=1B``.
+
+    :param value: the number of parameters.
+    :param exact: False when the list only gives an upper bound.
+    """
+
+    value: int
+    exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRow:
+    """A row of table I or II: one listing of a paper."""
+
+    row: SourceRow
+    title: str
+    survey: bool
+    link: str | None
+    code: str | None
+    cells: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRow:
+    """A row of table III: one small language model."""
+
+    row: SourceRow
+    name: str
+    size: Size | None
+    link: str | None
+    cells: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedList:
+    """Everything read from one list file."""
+
+    source: str
+    papers: tuple[PaperRow, ...]
+    models: tuple[ModelRow, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def rows(self) -> int:
+        """How many table rows were read."""
+        return len(self.papers) + len(self.models)

@@ -1,0 +1,69 @@
+"""The command line: what a user types and what it prints."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dllm_kg.cli import app
+
+from .conftest import DATA
+
+runner = CliRunner()
+
+
+def summary_of(output: str) -> dict[str, str]:
+    """The summary table's rows, label to value."""
+    rows = [line.strip().split("  ") for line in output.splitlines()[1:7]]
+    return {row[0]: row[-1].strip() for row in rows}
+
+
+def test_build_prints_a_one_screen_summary(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "dllm-kg build awesome-distributed-LLM.md"
+    summary = summary_of(result.output)
+    assert summary == {
+        "rows read": "135",
+        "papers": "109",
+        "models": "23",
+        "repositories": "35",
+        "triples": summary["triples"],
+        "findings": "0 violations, 1 warnings, 1 infos",
+    }
+    assert "awesome-distributed-LLM.md:108: warning: row 74: paper link is a nested link" in (
+        result.output
+    )
+    assert len(result.output.splitlines()) < 25
+    assert (tmp_path / "out" / "dllm-kg.ttl").exists()
+
+
+def test_build_of_my_own_list(tmp_path: Path) -> None:
+    source = DATA / "custom-list.md"
+    result = runner.invoke(app, ["build", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"dllm-kg build {source}"
+    summary = summary_of(result.output)
+    assert (summary["rows read"], summary["papers"], summary["models"]) == ("10", "5", "3")
+    assert summary["repositories"] == "2"
+
+
+def test_missing_source_is_a_one_line_error_and_keeps_the_old_build(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner.invoke(app, ["build", "-o", str(out)])
+    before = (out / "dllm-kg.ttl").read_bytes()
+    command = [sys.executable, "-m", "dllm_kg", "build", "nowhere.md", "-o", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "dllm-kg: error: nowhere.md: no such file\n"
+    assert result.stdout == ""
+    assert (out / "dllm-kg.ttl").read_bytes() == before
+
+
+def test_refuses_to_replace_a_folder_of_other_files(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["build", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is not a dllm-kg build" in result.output
+    assert (tmp_path / "keep.txt").read_text() == "mine"

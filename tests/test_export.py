@@ -1,0 +1,174 @@
+"""Exports: three serialisations of one graph, read back by independent parsers."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from pyld import jsonld
+from rdflib import Graph
+
+from dllm_kg import export
+from dllm_kg.constants import DEFAULT_SOURCE
+from dllm_kg.export import ExportError, render_exports, sorted_ntriples, write_exports
+from dllm_kg.pipeline import build
+
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("build") / "dist"
+    build(None, folder)
+    return folder
+
+
+def oxigraph_triples(path: Path, format: ox.RdfFormat) -> set[ox.Triple]:
+    return set(ox.parse(path=str(path), format=format))
+
+
+def pyld_triples(path: Path) -> set[ox.Triple]:
+    """Read the JSON-LD with pyld, resolving its context to the shipped context file."""
+    context_file = path.parent / "context.jsonld"
+
+    def loader(url: str, options: dict) -> dict:
+        assert url.endswith("/context.jsonld"), url
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": json.loads(context_file.read_text(encoding="utf-8")),
+        }
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    options = {"base": path.as_uri(), "documentLoader": loader, "format": "application/n-quads"}
+    nquads = jsonld.to_rdf(document, options)
+    return set(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+
+
+def test_build_writes_every_file(out: Path) -> None:
+    names = {path.name for path in out.iterdir()}
+    assert names == {
+        "dllm-kg.ttl",
+        "dllm-kg.nt",
+        "dllm-kg.jsonld",
+        "context.jsonld",
+        "void.ttl",
+        ".dllm-kg-build",
+    }
+
+
+def test_three_serialisations_hold_the_same_triples(out: Path, bundled_graph: Graph) -> None:
+    turtle = oxigraph_triples(out / "dllm-kg.ttl", ox.RdfFormat.TURTLE)
+    ntriples = oxigraph_triples(out / "dllm-kg.nt", ox.RdfFormat.N_TRIPLES)
+    json_ld = pyld_triples(out / "dllm-kg.jsonld")
+    assert turtle == ntriples
+    assert json_ld == ntriples
+    assert len(ntriples) == len(bundled_graph)
+
+
+def test_json_ld_uses_the_context_file(out: Path) -> None:
+    document = json.loads((out / "dllm-kg.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == "context.jsonld"
+    context = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["dllm"] == "https://w3id.org/dllm-kg/ontology#"
+    paper = next(node for node in document["@graph"] if node["@id"].startswith("paper:fwdllm"))
+    assert paper["@type"] == "dllm:Paper"
+    assert paper["dllm:isSurvey"] is False
+
+
+def test_every_export_carries_the_licence(out: Path) -> None:
+    for name in ("dllm-kg.ttl", "dllm-kg.nt", "dllm-kg.jsonld", "void.ttl"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert LICENCE in text, name
+        assert "solidlabnetwork" in text, name
+
+
+def test_void_describes_the_dataset(out: Path) -> None:
+    store = ox.Store()
+    store.load(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    query = """
+        PREFIX void: <http://rdfs.org/ns/void#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX dllm: <https://w3id.org/dllm-kg/ontology#>
+        SELECT ?triples ?papers ?licence WHERE {
+          ?d a void:Dataset ; void:triples ?triples ; dcterms:license ?licence ;
+             void:classPartition [ void:class dllm:Paper ; void:entities ?papers ] .
+        }"""
+    [row] = list(store.query(query))
+    ntriples = (out / "dllm-kg.nt").read_text(encoding="utf-8").splitlines()
+    assert int(row["triples"].value) == sum(1 for line in ntriples if line.startswith("<"))
+    assert int(row["papers"].value) == 109
+    assert row["licence"].value == LICENCE
+
+
+def test_ntriples_are_sorted_and_unique(out: Path) -> None:
+    lines = [
+        line
+        for line in (out / "dllm-kg.nt").read_text(encoding="utf-8").splitlines()
+        if line.startswith("<")
+    ]
+    assert lines == sorted(set(lines))
+
+
+def run_build(out: Path, seed: str) -> None:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    command = [sys.executable, "-m", "dllm_kg", "build", str(DEFAULT_SOURCE), "-o", str(out)]
+    subprocess.run(command, check=True, env=env, capture_output=True)
+
+
+def test_output_is_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
+    run_build(tmp_path / "a", "1")
+    run_build(tmp_path / "b", "4242")
+    for name in ("dllm-kg.ttl", "dllm-kg.nt", "dllm-kg.jsonld", "context.jsonld", "void.ttl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_a_failed_write_leaves_the_earlier_build(
+    tmp_path: Path, bundled_graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "dist"
+    files = render_exports(bundled_graph)
+    write_exports(files, out)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    written: list[str] = []
+    real_write = Path.write_bytes
+
+    def failing_write(path: Path, data: bytes) -> int:
+        written.append(path.name)
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(OSError, match="No space left"):
+        write_exports({name: b"changed" for name in files}, out)
+    monkeypatch.undo()
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert [path.name for path in tmp_path.iterdir()] == ["dist"]
+
+
+def test_a_folder_that_is_not_a_build_is_never_replaced(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ExportError, match="not a dllm-kg build"):
+        write_exports({"x.ttl": b""}, tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_sorted_ntriples_escape_what_ntriples_needs() -> None:
+    graph = Graph()
+    graph.parse(
+        data='<http://a/s> <http://a/p> "line\\nbreak \\"quoted\\" tab\\t é" .', format="nt"
+    )
+    data = sorted_ntriples(graph)
+    [triple] = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    assert triple.object.value == 'line\nbreak "quoted" tab\t é'
+
+
+def test_compact_keeps_iris_without_a_prefix() -> None:
+    assert export.compact("https://github.com/openai/clip") == "https://github.com/openai/clip"
+    assert export.compact("https://w3id.org/dllm-kg/paper/x") == "paper:x"
+    assert export.compact("https://w3id.org/dllm-kg/area/") == "https://w3id.org/dllm-kg/area/"

@@ -1,0 +1,219 @@
+"""The parser: every row of every table becomes a record, and every quirk is read or reported."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dllm_kg.parse import ListError, parse_file, parse_size, parse_text, section_key
+from dllm_kg.records import ParsedList, Severity, Size
+
+from .conftest import DATA
+
+TABLE_I = "| No. | Paper Title | Url | Code |\n|----|----|----|----|\n"
+TABLE_II = "| Paper Title | Url | Code |\n|---|---|---|\n"
+TABLE_III = "| Model Name | Parameters | URL |\n|---|---|---|\n"
+
+
+def test_bundled_list_has_112_paper_rows_and_23_models(bundled: ParsedList) -> None:
+    sections = [paper.row.section for paper in bundled.papers]
+    assert sections.count("I. Distributed LLMs") == 100
+    assert sections.count("II. VLMs") == 12
+    assert len(bundled.models) == 23
+    assert {model.row.section for model in bundled.models} == {"III. SLMs"}
+
+
+def test_rows_keep_number_line_and_raw_text(bundled: ParsedList) -> None:
+    first = bundled.papers[0]
+    assert (first.row.number, first.row.line, first.row.section_key) == (1, 35, "distributed-llms")
+    assert first.row.raw.startswith("| 1 | ✅[Survey Article]Distributed Training")
+    assert first.cells[0] == "1"
+    numbers = [paper.row.number for paper in bundled.papers[:100]]
+    assert numbers == list(range(1, 101))
+    clip = bundled.papers[100]
+    assert (clip.row.number, clip.row.line, clip.row.section_key) == (1, 141, "vlms")
+
+
+def test_survey_marker_is_a_flag_not_part_of_the_title(bundled: ParsedList) -> None:
+    first, fiftieth = bundled.papers[0], bundled.papers[49]
+    assert (first.title, first.survey) == ("Distributed Training of Large Language Models", True)
+    assert fiftieth.title == "On-Device Language Models: A Comprehensive Review"
+    assert fiftieth.survey
+    surveys = [paper.row.number for paper in bundled.papers if paper.survey]
+    assert surveys == [1, 9, 13, 14, 18, 22, 29, 34, 36, 38, 39, 40, 41, 50, 79, 83]
+
+
+def test_row_number_without_space_and_title_without_space(bundled: ParsedList) -> None:
+    row4, row30 = bundled.papers[3], bundled.papers[29]
+    assert row4.row.number == 4
+    assert row4.title.startswith("Acco: Accumulate While You Communicate")
+    assert row30.title.endswith("with Mobile Edge Computing")
+    assert row30.link == "https://arxiv.org/pdf/2310.17491"
+
+
+def test_nested_link_is_read_as_its_target_and_reported(bundled: ParsedList) -> None:
+    row74 = bundled.papers[73]
+    assert row74.link is not None
+    assert row74.link.startswith("https://ieeexplore.ieee.org/abstract/document/10558825?")
+    [finding] = [f for f in bundled.findings if f.code == "nested-link"]
+    assert (finding.line, finding.row.number, finding.severity) == (108, 74, Severity.WARNING)
+
+
+def test_na_cells_are_no_link(bundled: ParsedList) -> None:
+    assert bundled.papers[0].code is None
+    assert bundled.papers[1].code == "https://github.com/fast-inference-serving"
+
+
+def test_model_names_lose_bold_and_sizes_are_numbers(bundled: ParsedList) -> None:
+    by_name = {model.name: model for model in bundled.models}
+    assert by_name["GPT-2 Small"].size == Size(124_000_000)
+    assert by_name["inyBERT"].size == Size(14_500_000)
+    assert by_name["TinyLlama 1.1B"].size == Size(1_100_000_000)
+    assert by_name["MobileBert"].size == Size(25_300_000)
+    assert by_name["Galactica 125M"].size == Size(125_000_000)
+    assert by_name["Claude Instant"].size == Size(1_000_000_000, exact=False)
+    assert by_name["Gemma (2B)"].size == Size(2_000_000_000)
+
+
+def test_bundled_findings_are_the_nested_link_and_the_bound(bundled: ParsedList) -> None:
+    assert sorted((f.line, f.code) for f in bundled.findings) == [
+        (108, "nested-link"),
+        (170, "size-bound"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "size"),
+    [
+        ("124M", Size(124_000_000)),
+        ("1.1B", Size(1_100_000_000)),
+        ("14.5M", Size(14_500_000)),
+        ("<=1B", Size(1_000_000_000, exact=False)),
+        ("≤ 2.5B", Size(2_500_000_000, exact=False)),
+        ("7b", Size(7_000_000_000)),
+        ("350K", Size(350_000)),
+        ("1T", Size(10**12)),
+        ("N/A", None),
+        ("about 1B", None),
+        ("1.5", None),
+        ("0.0000000001M", None),
+    ],
+)
+def test_sizes(cell: str, size: Size | None) -> None:
+    assert parse_size(cell) == size
+
+
+def test_section_keys() -> None:
+    assert section_key("I. Distributed LLMs") == "distributed-llms"
+    assert section_key("III. SLMs") == "slms"
+    assert section_key("Extra Papers") == "extra-papers"
+
+
+def test_custom_list_reads_every_row() -> None:
+    parsed = parse_file(DATA / "custom-list.md")
+    assert [paper.title for paper in parsed.papers] == [
+        "A Survey of Gossip Learning for Language Models",
+        "Swarm LoRA: Decentralised Adapters on Phones",
+        "Pipeline Parallel Inference at the Edge",
+        "Secure Aggregation for Federated Prompt Tuning",
+        "Swarm LoRA: decentralised adapters on phones",
+        "Tiny CLIP on a Watch",
+        "A Survey of Gossip Learning for Language Models",
+    ]
+    row2 = parsed.papers[1]
+    assert row2.row.number == 2
+    assert row2.code == "https://github.com/Swarm-Lab/SwarmLoRA.git"
+    assert [model.size for model in parsed.models] == [
+        Size(3_000_000),
+        Size(2_500_000_000, exact=False),
+        Size(10**12),
+    ]
+    assert [model.name for model in parsed.models] == ["WatchLM 3M", "Bounded-1", "Plain 1T"]
+    assert [f.code for f in parsed.findings] == ["size-bound"]
+
+
+def parse_rows(table: str, rows: str) -> ParsedList:
+    return parse_text(f"# I. Papers\n\n{table}{rows}", "test.md")
+
+
+def test_row_without_closing_pipe_is_read() -> None:
+    parsed = parse_rows(
+        TABLE_II, "| A Title | [Link](https://arxiv.org/pdf/2401.00001.pdf) | N/A\n"
+    )
+    assert parsed.papers[0].link == "https://arxiv.org/pdf/2401.00001.pdf"
+    assert parsed.findings == ()
+
+
+def test_extra_cells_are_reported_not_lost() -> None:
+    parsed = parse_rows(TABLE_II, "| A | [Link](https://a.org/1) | N/A | surplus |\n")
+    [finding] = parsed.findings
+    assert (finding.code, finding.line, finding.severity) == ("extra-cells", 5, Severity.WARNING)
+    assert "surplus" in finding.message
+
+
+def test_missing_cells_and_title_are_reported() -> None:
+    parsed = parse_rows(TABLE_II, "|  | [Link](https://a.org/1) |\n")
+    assert [f.code for f in parsed.findings] == ["missing-title"]
+    assert parsed.papers[0].code is None
+
+
+def test_text_instead_of_a_link_is_a_malformed_cell() -> None:
+    parsed = parse_rows(TABLE_II, "| A | see the paper | https://a.org/code |\n")
+    codes = [(f.code, f.message.split(" cell")[0]) for f in parsed.findings]
+    assert codes == [("malformed-link-cell", "paper link"), ("malformed-link-cell", "code link")]
+    assert parsed.papers[0].link is None
+    assert parsed.papers[0].code == "https://a.org/code"
+
+
+def test_two_links_in_a_cell_are_reported() -> None:
+    parsed = parse_rows(TABLE_II, "| A | [a](https://a.org/1) [b](https://a.org/2) | N/A |\n")
+    assert [f.code for f in parsed.findings] == ["several-links"]
+    assert parsed.papers[0].link == "https://a.org/1"
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,hi", "ftp://a.org/x"])
+def test_links_that_are_not_http_are_refused(link: str) -> None:
+    parsed = parse_rows(TABLE_II, f"| A | [Link]({link}) | N/A |\n")
+    assert parsed.papers[0].link is None
+    [finding] = parsed.findings
+    assert (finding.code, finding.severity) == ("refused-link", Severity.VIOLATION)
+
+
+def test_row_number_that_is_not_a_number() -> None:
+    parsed = parse_rows(TABLE_I, "| x | A | [Link](https://a.org/1) | N/A |\n")
+    assert parsed.papers[0].row.number == 1
+    assert [f.code for f in parsed.findings] == ["bad-row-number"]
+
+
+def test_bad_size_is_a_violation() -> None:
+    parsed = parse_rows(TABLE_III, "| **M** | big | [link](https://huggingface.co/a/b) |\n")
+    assert parsed.models[0].size is None
+    [finding] = parsed.findings
+    assert (finding.code, finding.severity, finding.line) == ("bad-size", Severity.VIOLATION, 5)
+
+
+def test_unknown_table_is_reported() -> None:
+    parsed = parse_text("| A | B |\n|---|---|\n| 1 | 2 |\n", "t.md")
+    assert [f.code for f in parsed.findings] == ["unknown-table", "no-tables"]
+
+
+def test_finding_prints_like_a_linter() -> None:
+    parsed = parse_rows(TABLE_II, "| A | [Link](javascript:x) | N/A |\n")
+    assert str(parsed.findings[0]).startswith("test.md:5: violation: row 1: paper link")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "missing.md: no such file"),
+        (b"\xff\xfe\x00bad", "missing.md: not UTF-8 text (byte 0)"),
+    ],
+)
+def test_unreadable_input_is_one_clear_error(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "missing.md"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ListError, match=re.escape(message)):
+        parse_file(path)
