@@ -143,8 +143,7 @@ def link_triples(paper: URIRef, source: URIRef, link: str) -> Iterator[Triple]:
     prop = IDENTIFIER_PROPERTIES.get(identifier.scheme)
     if prop is not None:
         yield paper, prop, Literal(identifier.value)
-    if identifier.url != link:
-        yield source, DLLM.listedLink, Literal(link)
+    yield from listed_link_triples(source, link, identifier)
 
 
 def code_triples(paper: URIRef, source: URIRef, link: str) -> Iterator[Triple]:
@@ -158,8 +157,15 @@ def code_triples(paper: URIRef, source: URIRef, link: str) -> Iterator[Triple]:
     yield repository, RDFS.label, Literal(label)
     if identifier.scheme == Scheme.GITHUB:
         yield repository, DLLM.githubId, Literal(identifier.value)
+    yield from listed_link_triples(source, link, identifier)
+
+
+def listed_link_triples(source: URIRef, link: str, identifier: Identifier) -> Iterator[Triple]:
+    """The link as listed, where normalisation changed it, and the tracking parameters removed."""
     if identifier.url != link:
         yield source, DLLM.listedLink, Literal(link)
+    for name in identifier.stripped:
+        yield source, DLLM.strippedParameter, Literal(name)
 
 
 def model_triples(key: str, rows: list[ModelRow]) -> Iterator[Triple]:
@@ -180,8 +186,7 @@ def model_triples(key: str, rows: list[ModelRow]) -> Iterator[Triple]:
             yield model, DLLM.link, URIRef(identifier.url)
             if identifier.scheme == Scheme.HUGGING_FACE:
                 yield model, DLLM.huggingFaceId, Literal(identifier.value)
-            if identifier.url != row.link:
-                yield source, DLLM.listedLink, Literal(row.link)
+            yield from listed_link_triples(source, row.link, identifier)
 
 
 def source_iris(key: str, rows: list[SourceRow]) -> list[URIRef]:
