@@ -4,6 +4,8 @@ from pathlib import Path
 
 #: The package folder.
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The connection figure's page template, script and style (shipped inside the package).
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
 #: The project's top folder (inputs live here in a source checkout).
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 #: Hand-curated data: the list and its annotations.
@@ -17,8 +19,13 @@ ONTOLOGY_PATH = ONTOLOGY_DIR / "dllm.ttl"
 AREAS_PATH = DATA_DIR / "areas.ttl"
 TECHNIQUES_PATH = DATA_DIR / "techniques.ttl"
 TASKS_PATH = DATA_DIR / "tasks.ttl"
+#: Curated annotations (one per paper) and base models.
+ANNOTATIONS_PATH = DATA_DIR / "annotations.yaml"
+MODELS_PATH = DATA_DIR / "models.yaml"
 #: Canned SPARQL queries, one question per file.
 QUERIES_DIR = PROJECT_DIR / "queries"
+#: Rules that build triples (CONSTRUCT), applied by the build.
+RULES_DIR = QUERIES_DIR / "rules"
 #: Where ``dllm-kg build`` writes by default.
 EXPORTS_DIR = Path("dist")
 

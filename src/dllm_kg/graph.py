@@ -10,7 +10,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from dllm_kg.constants import (
+    AREAS_PATH,
     ONTOLOGY_PATH,
+    TASKS_PATH,
+    TECHNIQUES_PATH,
     UPSTREAM_ATTRIBUTION,
     UPSTREAM_LICENSE_URL,
     UPSTREAM_URL,
@@ -25,7 +28,7 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 #: The dataset node that every export describes.
 DATASET_IRI = DATASET["awesome-distributed-llm"]
 #: Hand-written RDF files copied into every graph.
-VOCABULARY_PATHS: tuple[Path, ...] = (ONTOLOGY_PATH,)
+VOCABULARY_PATHS: tuple[Path, ...] = (ONTOLOGY_PATH, AREAS_PATH, TECHNIQUES_PATH, TASKS_PATH)
 #: Which paper property holds which kind of identifier.
 IDENTIFIER_PROPERTIES = {
     Scheme.ARXIV: DLLM.arxivId,

@@ -15,8 +15,17 @@ AREA = Namespace(BASE + "area/")
 TECHNIQUE = Namespace(BASE + "technique/")
 TASK = Namespace(BASE + "task/")
 SOURCE = Namespace(BASE + "source/")
+ANNOTATION = Namespace(BASE + "annotation/")
+AGENT = Namespace(BASE + "agent/")
 #: The dataset itself (VoID/DCAT description).
 DATASET = Namespace(BASE + "dataset/")
+#: The four areas of decentralising the LLM pipeline, in the order the connection figure
+#: places them: top left, top right, bottom left, bottom right.
+ALGORITHMIC_FRAMEWORK = AREA["algorithmic-framework"]
+HARDWARE_INFRASTRUCTURE = AREA["hardware-infrastructure"]
+DATA_LAYER = AREA["data-layer"]
+SECURITY_AND_PRIVACY = AREA["security-and-privacy"]
+AREAS = (ALGORITHMIC_FRAMEWORK, HARDWARE_INFRASTRUCTURE, DATA_LAYER, SECURITY_AND_PRIVACY)
 
 #: Standard vocabularies reused by the ontology.
 SCHEMA = Namespace("https://schema.org/")
@@ -34,6 +43,8 @@ PREFIXES: dict[str, str] = {
     "technique": str(TECHNIQUE),
     "task": str(TASK),
     "source": str(SOURCE),
+    "annotation": str(ANNOTATION),
+    "agent": str(AGENT),
     "dataset": str(DATASET),
     "dcterms": str(DCTERMS),
     "schema": str(SCHEMA),

@@ -9,6 +9,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from dllm_kg.constants import DEFAULT_SOURCE
+from dllm_kg.curate import annotate
 from dllm_kg.export import render_exports, write_exports
 from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import DLLM
@@ -39,9 +40,9 @@ class BuildResult:
 
 
 def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, Graph]:
-    """Parse a list (the bundled one by default) and build its graph."""
+    """Parse a list (the bundled one by default) and build its annotated graph."""
     parsed = parse_file(source or DEFAULT_SOURCE, label)
-    return parsed, build_graph(parsed)
+    return parsed, annotate(build_graph(parsed), parsed)
 
 
 def build(source: Path | None, out_dir: Path, label: str | None = None) -> BuildResult:

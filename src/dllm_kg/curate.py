@@ -1,0 +1,294 @@
+"""Curated knowledge: annotations and base models from data/, areas derived by a rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from itertools import chain
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+from dllm_kg.constants import ANNOTATIONS_PATH, MODELS_PATH, RULES_DIR
+from dllm_kg.graph import Triple, build_graph, group_papers
+from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
+from dllm_kg.records import ParsedList
+from dllm_kg.tagger import Evaluation, Tagger, evaluate, vocabulary_rules
+
+#: Who made an annotation: the curators (from data/annotations.yaml) or the title tagger.
+CURATED = AGENT["curation"]
+TAGGED = AGENT["tagger"]
+
+
+class CurationError(Exception):
+    """A curated data file cannot be read or breaks its schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Annotation(_Strict):
+    """What a paper is about: techniques, models, tasks, and areas beyond its techniques'."""
+
+    title: str
+    techniques: tuple[str, ...] = Field(min_length=1)
+    models: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    note: str | None = None
+
+
+class AnnotationFile(_Strict):
+    """The schema of data/annotations.yaml."""
+
+    papers: dict[str, Annotation]
+
+
+class CuratedModel(_Strict):
+    """A base model that papers build on, from data/models.yaml."""
+
+    label: str
+    labels: tuple[str, ...] = ()
+    description: str | None = None
+
+
+class ModelFile(_Strict):
+    """The schema of data/models.yaml."""
+
+    models: dict[str, CuratedModel]
+
+
+def load_annotations(path: Path = ANNOTATIONS_PATH) -> dict[str, Annotation]:
+    """The curated annotations, keyed by paper key.
+
+    :raises CurationError: when the file is missing, not YAML, or breaks the schema.
+    """
+    return _load(path, AnnotationFile).papers
+
+
+def load_models(path: Path = MODELS_PATH) -> dict[str, CuratedModel]:
+    """The curated base models, keyed by model key."""
+    return _load(path, ModelFile).models
+
+
+def _load(path: Path, schema: type[_Strict]) -> _Strict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return schema.model_validate(data)
+    except OSError as error:
+        raise CurationError(f"{path.name}: cannot be read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise CurationError(f"{path.name}: not valid YAML: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise CurationError(f"{path.name}: {where}: {first['msg']}") from None
+
+
+def agent_triples() -> Iterator[Triple]:
+    """The two agents that annotations are attributed to."""
+    yield CURATED, RDF.type, PROV.Agent
+    yield CURATED, RDFS.label, Literal("dllm-kg curators (data/annotations.yaml)", lang="en")
+    yield TAGGED, RDF.type, PROV.SoftwareAgent
+    yield TAGGED, RDFS.label, Literal("dllm-kg title tagger", lang="en")
+
+
+def model_triples(models: Mapping[str, CuratedModel]) -> Iterator[Triple]:
+    """Base models from data/models.yaml as Model nodes."""
+    for key, model in models.items():
+        node = MODEL[key]
+        yield node, RDF.type, DLLM.Model
+        yield node, RDFS.label, Literal(model.label)
+        for label in model.labels:
+            if label != model.label:
+                yield node, SCHEMA.alternateName, Literal(label)
+        if model.description:
+            yield node, DCTERMS.description, Literal(model.description, lang="en")
+
+
+def annotation_triples(
+    key: str,
+    techniques: Iterable[str],
+    models: Iterable[str] = (),
+    tasks: Iterable[str] = (),
+    areas: Iterable[str] = (),
+    agent: URIRef = CURATED,
+    note: str | None = None,
+    evidence: Iterable[str] = (),
+) -> Iterator[Triple]:
+    """A paper's annotation triples, and the annotation record that says who made them.
+
+    Every annotation triple of a paper comes from one agent, so the record
+    ``paper dllm:annotation [ prov:wasAttributedTo agent ]`` tells for each of them whether it
+    is curated or tagged.
+    """
+    paper, record = PAPER[key], ANNOTATION[key]
+    yield paper, DLLM.annotation, record
+    yield record, RDF.type, PROV.Entity
+    yield record, PROV.wasAttributedTo, agent
+    if note:
+        yield record, RDFS.comment, Literal(note, lang="en")
+    for words in evidence:
+        yield record, DLLM.matchedText, Literal(words)
+    yield from ((paper, DLLM.usesTechnique, TECHNIQUE[t]) for t in techniques)
+    yield from ((paper, DLLM.usesModel, MODEL[m]) for m in models)
+    yield from ((paper, DLLM.task, TASK[t]) for t in tasks)
+    yield from ((paper, DLLM.hasArea, AREA[a]) for a in areas)
+
+
+def curated_triples(annotations: Mapping[str, Annotation], keys: Iterable[str]) -> Iterator[Triple]:
+    """Annotation triples for the papers in ``keys`` that have a curated annotation."""
+    for key in keys:
+        annotation = annotations.get(key)
+        if annotation is None:
+            continue
+        yield from annotation_triples(
+            key,
+            annotation.techniques,
+            annotation.models,
+            annotation.tasks,
+            annotation.areas,
+            CURATED,
+            annotation.note,
+        )
+
+
+def derive_areas(graph: Graph) -> Graph:
+    """Apply the rules in queries/rules/ (areas from techniques) and add what they construct."""
+    for rule in rule_queries():
+        derived = graph.query(rule).graph
+        if derived is not None:
+            for triple in derived:
+                graph.add(triple)
+    return graph
+
+
+@cache
+def rule_queries() -> tuple[str, ...]:
+    """The text of every CONSTRUCT rule, in file name order."""
+    return tuple(path.read_text(encoding="utf-8") for path in sorted(RULES_DIR.glob("*.rq")))
+
+
+def undefined_terms(graph: Graph, annotations: Mapping[str, Annotation]) -> list[str]:
+    """Ids used by the annotations that no vocabulary defines, as ``paper: kind id``."""
+    defined = {
+        "technique": _concepts(graph, TECHNIQUE),
+        "task": _concepts(graph, TASK),
+        "area": _concepts(graph, AREA),
+        "model": {str(s) for s in graph.subjects(RDF.type, DLLM.Model)},
+    }
+    namespaces = {"technique": TECHNIQUE, "task": TASK, "area": AREA, "model": MODEL}
+    problems = []
+    for key, annotation in annotations.items():
+        used = {
+            "technique": annotation.techniques,
+            "task": annotation.tasks,
+            "area": annotation.areas,
+            "model": annotation.models,
+        }
+        for kind, ids in used.items():
+            problems += [
+                f"{key}: {kind} {i}" for i in ids if str(namespaces[kind][i]) not in defined[kind]
+            ]
+    return problems
+
+
+def _concepts(graph: Graph, namespace: str) -> set[str]:
+    return {str(s) for s in graph.subjects(SKOS.prefLabel, None) if str(s).startswith(namespace)}
+
+
+def annotate(graph: Graph, parsed: ParsedList) -> Graph:
+    """Add every paper's annotation (curated, else tagged), base models and derived areas."""
+    annotations = load_annotations()
+    titles = paper_titles(parsed)
+    for triple in chain(agent_triples(), model_triples(load_models())):
+        graph.add(triple)
+    for triple in curated_triples(annotations, titles):
+        graph.add(triple)
+    tagger = tagger_for(graph, annotations)
+    surveys = {key for key, rows in group_papers(parsed.papers).items() if rows[0].survey}
+    for key, title in titles.items():
+        if key not in annotations:
+            for triple in tagged_triples(tagger, key, title, key in surveys):
+                graph.add(triple)
+    return derive_areas(graph)
+
+
+def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterator[Triple]:
+    """A paper's annotation as the tagger proposes it, attributed to the tagger."""
+    proposal = tagger.propose(title)
+    tasks = set(proposal.tasks) | ({"survey"} if survey else set())
+    yield from annotation_triples(
+        key,
+        sorted(proposal.techniques),
+        sorted(proposal.models),
+        sorted(tasks),
+        agent=TAGGED,
+        evidence=proposal.evidence(),
+    )
+
+
+def paper_titles(parsed: ParsedList) -> dict[str, str]:
+    """Each paper's key and title (from its first listing)."""
+    return {key: rows[0].title for key, rows in group_papers(parsed.papers).items()}
+
+
+def tagger_for(graph: Graph, annotations: Mapping[str, Annotation]) -> Tagger:
+    """The build's tagger: vocabulary labels, fitted on every curated annotation."""
+    titles, truth = training_set(annotations)
+    return untrained_tagger(graph).fit(titles, truth)
+
+
+def untrained_tagger(graph: Graph) -> Tagger:
+    """A tagger that knows only the vocabularies' labels."""
+    return Tagger(vocabulary_rules(graph, model_labels(graph)), technique_broader(graph))
+
+
+def training_set(
+    annotations: Mapping[str, Annotation],
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Titles and curated techniques of the annotated papers, by paper key."""
+    titles = {key: annotation.title for key, annotation in annotations.items()}
+    return titles, {key: annotation.techniques for key, annotation in annotations.items()}
+
+
+def vocabulary_graph() -> Graph:
+    """The ontology, the SKOS vocabularies and the curated base models, without any list."""
+    graph = build_graph(ParsedList("", (), (), ()))
+    for triple in model_triples(load_models()):
+        graph.add(triple)
+    return graph
+
+
+def load_tagger() -> Tagger:
+    """The tagger as the build uses it, for ``dllm-kg tag``."""
+    return tagger_for(vocabulary_graph(), load_annotations())
+
+
+def evaluate_tagger(folds: int = 5) -> Evaluation:
+    """The tagger's held-out scores against the curated annotations."""
+    titles, truth = training_set(load_annotations())
+    return evaluate(untrained_tagger(vocabulary_graph()), titles, truth, folds)
+
+
+def model_labels(graph: Graph) -> dict[str, list[str]]:
+    """Each model's key and the names that signal it in a title."""
+    labels: dict[str, list[str]] = defaultdict(list)
+    for model in graph.subjects(RDF.type, DLLM.Model):
+        for label in graph.objects(model, RDFS.label | SCHEMA.alternateName):
+            labels[str(model)[len(MODEL) :]].append(str(label))
+    return dict(labels)
+
+
+def technique_broader(graph: Graph) -> dict[str, set[str]]:
+    """Each technique's key and the keys of its broader techniques."""
+    broader: dict[str, set[str]] = defaultdict(set)
+    for narrower, wider in graph.subject_objects(SKOS.broader):
+        if str(narrower).startswith(TECHNIQUE):
+            broader[str(narrower)[len(TECHNIQUE) :]].add(str(wider)[len(TECHNIQUE) :])
+    return dict(broader)
