@@ -1,0 +1,99 @@
+"""The title tagger: matching, learning on training papers only, and its command."""
+
+from typer.testing import CliRunner
+
+from dllm_kg.cli import app
+from dllm_kg.curate import load_tagger
+from dllm_kg.tagger import Rule, Tagger, evaluate, fold_of, label_rule, words_of
+
+runner = CliRunner()
+
+
+def test_labels_match_whole_words_and_acronyms_inside_words() -> None:
+    tagger = Tagger(
+        [
+            label_rule("technique", "lora", "LoRA"),
+            label_rule("technique", "federated-learning", "federated learning"),
+            label_rule("technique", "split-learning", "split learning"),
+            label_rule("model", "clip", "CLIP"),
+        ]
+    )
+    proposal = tagger.propose("FedCLIP and SplitLoRA: Federated Learning at Scale")
+    assert set(proposal.techniques) == {"lora", "federated-learning"}
+    assert proposal.models == {"clip": ["CLIP (in FedCLIP)"]}
+    assert tagger.propose("Splitting the Learning Rate").techniques == {}
+
+
+def test_plural_and_hyphen_variants_match() -> None:
+    tagger = Tagger([label_rule("technique", "edge", "edge device")])
+    assert "edge" in tagger.propose("Fine-Tuning on Edge-Devices").techniques
+    assert words_of("Fine-Tuning") == ("fine", "tuning")
+
+
+def test_broader_techniques_are_implied_not_proposed() -> None:
+    rules = [
+        label_rule("technique", "peft", "parameter-efficient fine-tuning"),
+        label_rule("technique", "lora", "LoRA"),
+    ]
+    tagger = Tagger(rules, broader={"lora": {"peft"}})
+    assert set(tagger.propose("LoRA: Parameter-Efficient Fine-Tuning").techniques) == {"lora"}
+
+
+def test_fit_learns_keywords_and_drops_unreliable_labels() -> None:
+    titles = {f"p{i}": f"Gossip Averaging Study {i}" for i in range(4)}
+    titles |= {f"q{i}": f"Edge Survey {i}" for i in range(3)}
+    truth = {key: ("gossip",) for key in titles if key.startswith("p")}
+    truth |= {key: ("survey-x",) for key in titles if key.startswith("q")}
+    base = Tagger([Rule(("edge",), "technique", "wrong", "edge")])
+    fitted = base.fit(titles, truth)
+    assert "gossip" in fitted.propose("Gossip Averaging for Everyone").techniques
+    assert "wrong" not in fitted.propose("Edge Everything").techniques
+
+
+def test_evaluation_never_scores_what_it_trained_on() -> None:
+    # A tagger with no rules can only copy the techniques of the nearest training title. Each
+    # title here shares its words with no other, so any score above zero would mean the
+    # held-out title leaked into training.
+    titles = {f"k{i}": f"alpha{i} beta{i} gamma{i}" for i in range(20)}
+    truth = {key: (f"t{key}",) for key in titles}
+    evaluation = evaluate(Tagger([]), titles, truth, folds=5)
+    assert evaluation.micro.tp == 0
+    assert evaluation.micro.fn == 20
+
+
+def test_folds_depend_on_the_key_alone() -> None:
+    keys = [f"paper-{i}" for i in range(200)]
+    assert [fold_of(k, 5) for k in keys] == [fold_of(k, 5) for k in reversed(keys)][::-1]
+    assert {fold_of(k, 5) for k in keys} == set(range(5))
+
+
+def test_build_tagger_proposes_with_reasons() -> None:
+    proposal = load_tagger().propose(
+        "Federated LoRA Fine-Tuning of Vision-Language Models with CLIP"
+    )
+    assert {"lora"} <= set(proposal.techniques)
+    assert "clip" in proposal.models
+    assert any("LoRA" in why for why in proposal.techniques["lora"])
+
+
+def test_tag_command_prints_proposals_and_matched_words() -> None:
+    result = runner.invoke(app, ["tag", "Pipeline Parallel Inference on Edge Devices"])
+    assert result.exit_code == 0, result.output
+    assert "pipeline-parallelism" in result.output
+    assert "<- " in result.output
+
+
+def test_tag_evaluate_prints_micro_average() -> None:
+    result = runner.invoke(app, ["tag", "--evaluate", "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    assert "3-fold cross-validation, 109 papers" in result.output
+    line = next(line for line in result.output.splitlines() if "micro-average" in line)
+    precision, recall, f1 = (float(cell) for cell in line.replace("│", " ").split()[1:4])
+    assert 0 < recall <= 1 and 0 < precision <= 1
+    assert abs(f1 - 2 * precision * recall / (precision + recall)) < 0.002
+
+
+def test_tag_without_title_is_an_error() -> None:
+    result = runner.invoke(app, ["tag"])
+    assert result.exit_code == 2
+    assert "give a TITLE" in result.output
