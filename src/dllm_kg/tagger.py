@@ -160,7 +160,10 @@ def vocabulary_rules(graph: Graph, model_labels: Mapping[str, Iterable[str]]) ->
                 rules.append(label_rule(kind, str(concept)[len(namespace) :], str(label)))
     for model, labels in model_labels.items():
         rules += [label_rule("model", model, label) for label in labels]
-    return sorted({rule for rule in rules if rule}, key=lambda r: (r.kind, r.target, r.text))
+    unique: dict[tuple, Rule] = {}
+    for rule in sorted((r for r in rules if r), key=lambda r: (r.kind, r.target, r.text)):
+        unique.setdefault((rule.kind, rule.target, rule.words, rule.in_word), rule)
+    return list(unique.values())
 
 
 class Tagger:
