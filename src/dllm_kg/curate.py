@@ -8,13 +8,14 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from dllm_kg.constants import ANNOTATIONS_PATH, MODELS_PATH, RULES_DIR
-from dllm_kg.graph import Triple, build_graph, group_papers
+from dllm_kg.graph import VOCABULARY_PATHS, Triple, build_graph, group_papers
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.records import ParsedList
 from dllm_kg.tagger import Evaluation, Tagger, evaluate, vocabulary_rules
@@ -158,14 +159,37 @@ def curated_triples(annotations: Mapping[str, Annotation], keys: Iterable[str]) 
         )
 
 
-def derive_areas(graph: Graph) -> Graph:
-    """Apply the rules in queries/rules/ (areas from techniques) and add what they construct."""
-    for rule in rule_queries():
-        derived = graph.query(rule).graph
-        if derived is not None:
-            for triple in derived:
-                graph.add(triple)
-    return graph
+def derive_areas(annotation: Iterable[Triple]) -> list[Triple]:
+    """What the rules in queries/rules/ construct from the vocabularies and the annotations.
+
+    The rules run on pyoxigraph, over the vocabulary files and the annotation triples only:
+    the list's own rows are not needed to derive areas, and leaving them out keeps this fast.
+    """
+    store = ox.Store()
+    for path in VOCABULARY_PATHS:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    store.extend(ox.Quad(*(_to_oxigraph(term) for term in triple)) for triple in annotation)
+    return [
+        (URIRef(t.subject.value), URIRef(t.predicate.value), _from_oxigraph(t.object))
+        for rule in rule_queries()
+        for t in store.query(rule)
+    ]
+
+
+def _to_oxigraph(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD.string))
+    return ox.NamedNode(str(term))
+
+
+def _from_oxigraph(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 @cache
@@ -208,15 +232,17 @@ def annotate(graph: Graph, parsed: ParsedList) -> Graph:
     titles = paper_titles(parsed)
     for triple in chain(agent_triples(), model_triples(load_models())):
         graph.add(triple)
-    for triple in curated_triples(annotations, titles):
-        graph.add(triple)
     tagger = tagger_for(graph, annotations)
     surveys = {key for key, rows in group_papers(parsed.papers).items() if rows[0].survey}
-    for key, title in titles.items():
-        if key not in annotations:
-            for triple in tagged_triples(tagger, key, title, key in surveys):
-                graph.add(triple)
-    return derive_areas(graph)
+    tagged = (
+        tagged_triples(tagger, key, title, key in surveys)
+        for key, title in titles.items()
+        if key not in annotations
+    )
+    annotation = list(chain(curated_triples(annotations, titles), *tagged))
+    for triple in chain(annotation, derive_areas(annotation)):
+        graph.add(triple)
+    return graph
 
 
 def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterator[Triple]:

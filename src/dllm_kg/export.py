@@ -97,7 +97,7 @@ def context() -> dict[str, object]:
 
 
 def json_ld(triples: Iterable[ox.Triple]) -> bytes:
-    """Compact JSON-LD: one node object per subject, IRIs shortened by the shipped context."""
+    """Compact JSON-LD: one node object per subject and line, IRIs shortened by the context."""
     nodes: dict[str, dict[str, list[object]]] = {}
     for triple in triples:
         node = nodes.setdefault(triple.subject.value, {})
@@ -105,27 +105,36 @@ def json_ld(triples: Iterable[ox.Triple]) -> bytes:
             node.setdefault("@type", []).append(compact(triple.object.value))
         else:
             node.setdefault(compact(triple.predicate.value), []).append(_json_value(triple.object))
-    graph = [
-        {"@id": compact(subject), **{key: _single(values) for key, values in sorted(node.items())}}
+    lines = (
+        json.dumps(
+            {
+                "@id": compact(subject),
+                **{key: _single(values) for key, values in sorted(node.items())},
+            },
+            ensure_ascii=False,
+        )
         for subject, node in nodes.items()
-    ]
-    return _json_bytes({"@context": CONTEXT_FILE, "@graph": graph})
+    )
+    body = ",\n".join(lines)
+    return f'{{"@context": "{CONTEXT_FILE}", "@graph": [\n{body}\n]}}\n'.encode()
 
 
 def compact(iri: str) -> str:
-    """Shorten an IRI with the longest matching prefix, else return it as it is.
+    """Shorten an IRI with its prefix, else return it as it is.
 
     >>> compact("https://w3id.org/dllm-kg/ontology#Paper")
     'dllm:Paper'
     """
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    suffix = iri[len(PREFIXES[best]) :] if best else ""
-    if not best or not suffix or suffix.startswith("//"):
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    suffix = iri[cut:]
+    if prefix is None or not suffix:
         return iri
-    return f"{best}:{suffix}"
+    return f"{prefix}:{suffix}"
+
+
+#: Prefix by namespace, for :func:`compact`.
+_PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
 def void_graph(graph: Graph, ntriples: bytes) -> Graph:
