@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -37,10 +38,14 @@ NUMBER_COLUMN = "no."
 
 _SIZE = re.compile(r"^(?P<bound><=|≤|<)?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMBT])$", re.I)
 _UNITS = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
-_MARKDOWN = MarkdownIt("commonmark").enable("table")
+#: Block structure only: cells are parsed inline one by one, and only where they hold markup.
+_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
+_INLINE = MarkdownIt("commonmark")
 # Keep every link markdown-it finds: the reader refuses unsafe schemes itself, with a finding,
 # instead of markdown-it turning them silently into text.
-_MARKDOWN.validateLink = lambda url: True
+_INLINE.validateLink = lambda url: True
+#: Characters that may start inline markup; a cell with none of them is plain text.
+_MARKUP = frozenset("[]*_`<>&\\!~")
 
 
 class ListError(Exception):
@@ -75,7 +80,7 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
     ('A Title', 4)
     """
     reader = _Reader(file, text.splitlines())
-    reader.read(_MARKDOWN.parse(text))
+    reader.read(_BLOCKS.parse(text))
     if not reader.papers and not reader.models:
         reader.finding(Severity.VIOLATION, "no-tables", "no paper or model table found", 1)
     return ParsedList(
@@ -277,18 +282,25 @@ def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[Tok
 
 def _plain_text(inline: Token) -> str:
     """The visible text of an inline token (bold and link markup removed), spaces folded."""
-    parts = [
-        child.content
-        for child in inline.children or ()
-        if child.type in ("text", "code_inline", "softbreak")
-    ]
-    return " ".join("".join(parts).split())
+    return _cell(inline.content)[0]
 
 
-def _hrefs(inline: Token) -> Iterator[str]:
-    for child in inline.children or ():
-        if child.type == "link_open":
-            yield str(child.attrs.get("href", ""))
+def _hrefs(inline: Token) -> tuple[str, ...]:
+    """The destinations of the links in an inline token."""
+    return _cell(inline.content)[1]
+
+
+@lru_cache(maxsize=8192)
+def _cell(content: str) -> tuple[str, tuple[str, ...]]:
+    """A cell's visible text and link destinations, parsed inline only where it has markup."""
+    if _MARKUP.isdisjoint(content):
+        return " ".join(content.split()), ()
+    children = [child for token in _INLINE.parseInline(content) for child in token.children or ()]
+    text = "".join(
+        child.content for child in children if child.type in ("text", "code_inline", "softbreak")
+    )
+    hrefs = tuple(str(c.attrs.get("href", "")) for c in children if c.type == "link_open")
+    return " ".join(text.split()), hrefs
 
 
 def _nested_href(href: str) -> str | None:
@@ -296,7 +308,7 @@ def _nested_href(href: str) -> str | None:
     text = unquote(href)
     if not text.startswith("["):
         return None
-    inner = [href for token in _MARKDOWN.parseInline(text) for href in _hrefs(token)]
+    inner = _cell(text)[1]
     return inner[-1] if inner else None
 
 
