@@ -203,6 +203,8 @@ class _Reader:
         return position
 
     def _check_width(self, table: _Table, row: SourceRow) -> None:
+        if row.raw.count("|") <= table.width + 1:  # too few pipes for an extra cell
+            return
         cells = escapedSplit(row.raw.strip().strip("|"))
         if len(cells) > table.width:
             extra = " | ".join(cell.strip() for cell in cells[table.width :])
