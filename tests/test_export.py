@@ -57,6 +57,8 @@ def test_build_writes_every_file(out: Path) -> None:
         "dllm-kg.jsonld",
         "context.jsonld",
         "void.ttl",
+        "graph.html",
+        "figure.svg",
         ".dllm-kg-build",
     }
 
@@ -123,7 +125,8 @@ def run_build(out: Path, seed: str) -> None:
 def test_output_is_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
     run_build(tmp_path / "a", "1")
     run_build(tmp_path / "b", "4242")
-    for name in ("dllm-kg.ttl", "dllm-kg.nt", "dllm-kg.jsonld", "context.jsonld", "void.ttl"):
+    names = ("dllm-kg.ttl", "dllm-kg.nt", "dllm-kg.jsonld", "context.jsonld", "void.ttl")
+    for name in (*names, "graph.html", "figure.svg"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 

@@ -8,13 +8,28 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from dllm_kg.constants import EXPORTS_DIR
 from dllm_kg.curate import CurationError, evaluate_tagger, load_tagger
 from dllm_kg.export import ExportError
 from dllm_kg.parse import ListError
-from dllm_kg.pipeline import BuildResult, build
+from dllm_kg.pipeline import BuildResult, build, load
+from dllm_kg.query import (
+    Engine,
+    Format,
+    QueryError,
+    QueryResult,
+    find_query,
+    list_queries,
+    load_graph,
+    parse_assignments,
+    run_query,
+    run_sparql,
+)
 from dllm_kg.records import Severity
+from dllm_kg.render import PAGE_FILE, FigureError, write_figure
+from dllm_kg.stats import Stats, connection_graph, figure_stats
 from dllm_kg.tagger import Evaluation, Proposal, Scores
 
 app = typer.Typer(
@@ -121,9 +136,136 @@ def _scores(scores: Scores) -> tuple[str, str, str, str]:
     )
 
 
+@app.command("query")
+def query_command(
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="NAME|FILE.rq", help="A canned query's name (see --list), or a .rq file."
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", metavar="KEY=VALUE", help="A parameter; repeat for more."),
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print rows; graphs print as Turtle.")
+    ] = Format.TABLE,
+    expression: Annotated[
+        str | None, typer.Option("-e", "--expression", help="SPARQL text to run instead.")
+    ] = None,
+    show_list: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
+    source: Annotated[
+        Path | None,
+        typer.Option(help="A list (.md) or exported graph (.ttl, .nt, .jsonld) to ask instead."),
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="The SPARQL engine.")] = Engine.RDFLIB,
+) -> None:
+    """Ask the graph: a canned query by name, a .rq file, or SPARQL text (-e)."""
+    if show_list:
+        queries = list_queries()
+        width = max(len(q.name) for q in queries)
+        for canned in queries:
+            typer.echo(f"{canned.name:<{width}}  {canned.title}")
+        return
+    if (query is None) == (expression is None):
+        fail("give a query NAME or FILE.rq, or -e SPARQL, or --list")
+    try:
+        params = parse_assignments(param or [])
+        if expression is not None:
+            if params:
+                fail("-e takes no --param; write the values into the query")
+            result = run_sparql(load_graph(source), expression, engine=engine, name="query -e")
+        else:
+            canned = find_query(query)
+            for name in params:
+                canned.parameter(name)  # an unknown name fails before the graph is built
+            result = run_query(load_graph(source), canned, params, engine)
+    except (QueryError, ListError) as error:
+        fail(str(error))
+    print_result(result, output_format)
+
+
+def print_result(result: QueryResult, output_format: Format) -> None:
+    """Rows as a table, CSV, TSV or SPARQL JSON; triples as Turtle; ASK as true or false."""
+    if result.triples is not None or output_format is not Format.TABLE:
+        typer.echo(result.serialize(output_format), nl=False)
+    elif result.boolean is not None:
+        typer.echo("true" if result.boolean else "false")
+    else:
+        table = Table(*result.variables, caption=f"{len(result)} rows", caption_justify="left")
+        for row in result.table():
+            table.add_row(*(Text(cell) for cell in row))
+        console.print(table)
+
+
+@app.command("render")
+def render_command(
+    source: SourceArgument = None,
+    out: Annotated[
+        Path,
+        typer.Option("-o", "--out", help="The file: .html for the page, .svg for the picture."),
+    ] = Path(PAGE_FILE),
+) -> None:
+    """Draw the connection figure as one offline HTML page (or an SVG picture)."""
+    try:
+        _, graph = load(source, label=str(source) if source else None)
+        size = write_figure(graph, out)
+    except (ListError, CurationError, FigureError) as error:
+        fail(str(error))
+    console.print(f"wrote {out} ({size:,} bytes)", markup=False)
+
+
+@app.command("stats")
+def stats_command(
+    source: SourceArgument = None,
+    top: Annotated[int, typer.Option(min=1, help="How many of each ranking to print.")] = 10,
+) -> None:
+    """Print what networkx tells about the figure: areas, bridges, central techniques."""
+    try:
+        _, graph = load(source, label=str(source) if source else None)
+    except (ListError, CurationError) as error:
+        fail(str(error))
+    print_stats(figure_stats(connection_graph(graph), top))
+
+
+def print_stats(stats: Stats) -> None:
+    """The figure's numbers as four small tables."""
+    console.print(
+        f"[bold]{stats.nodes}[/bold] nodes, [bold]{stats.edges}[/bold] edges, "
+        f"[bold]{stats.papers}[/bold] papers, {stats.component_count} connected components"
+    )
+    areas = Table(title="Papers per area", title_justify="left")
+    areas.add_column("area")
+    areas.add_column("papers", justify="right")
+    for area in stats.papers_per_area:
+        areas.add_row(Text(area.name), str(int(area.score)))
+    if stats.papers_without_area:
+        areas.add_row(Text("(no area)", style="dim"), str(stats.papers_without_area))
+    bridges = Table(title="Papers that bridge most areas", title_justify="left")
+    for column in ("areas", "paper", "which"):
+        bridges.add_column(column, justify="right" if column == "areas" else "left")
+    for paper in stats.bridges:
+        bridges.add_row(str(int(paper.score)), Text(paper.name), Text(", ".join(paper.detail)))
+    how = f"estimated from {stats.sample} sources" if stats.sample else "exact"
+    central = Table(title=f"Most central techniques (betweenness, {how})", title_justify="left")
+    for column in ("betweenness", "technique", "papers"):
+        central.add_column(column, justify="right" if column == "betweenness" else "left")
+    for technique in stats.central_techniques:
+        central.add_row(f"{technique.score:.4f}", Text(technique.name), *technique.detail)
+    components = Table(title="Largest connected components", title_justify="left")
+    for column in ("nodes", "kinds", "best connected"):
+        components.add_column(column, justify="right" if column == "nodes" else "left")
+    for component in stats.components:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in component.kinds.items())
+        components.add_row(str(component.size), kinds, Text(component.hub_name))
+    for table in (areas, bridges, central, components):
+        console.print(table)
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error and exit."""
-    errors.print(f"dllm-kg: error: {message}", markup=False)
+    errors.print(f"dllm-kg: error: {message}", markup=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -15,6 +15,8 @@ DEFAULT_SOURCE = DATA_DIR / "awesome-distributed-LLM.md"
 #: The ontology (OWL in Turtle).
 ONTOLOGY_DIR = PROJECT_DIR / "ontology"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "dllm.ttl"
+#: The SHACL shapes that ``dllm-kg check`` validates the graph against.
+SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 #: SKOS vocabularies kept as data.
 AREAS_PATH = DATA_DIR / "areas.ttl"
 TECHNIQUES_PATH = DATA_DIR / "techniques.ttl"
@@ -26,6 +28,9 @@ MODELS_PATH = DATA_DIR / "models.yaml"
 QUERIES_DIR = PROJECT_DIR / "queries"
 #: Rules that build triples (CONSTRUCT), applied by the build.
 RULES_DIR = QUERIES_DIR / "rules"
+#: Documentation; the query catalogue is generated from the query headers.
+DOCS_DIR = PROJECT_DIR / "docs"
+QUERY_CATALOGUE_PATH = DOCS_DIR / "queries.md"
 #: Where ``dllm-kg build`` writes by default.
 EXPORTS_DIR = Path("dist")
 

@@ -12,13 +12,14 @@ import pyoxigraph as ox
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from dllm_kg.constants import ANNOTATIONS_PATH, MODELS_PATH, RULES_DIR
 from dllm_kg.graph import VOCABULARY_PATHS, Triple, build_graph, group_papers
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.records import ParsedList
 from dllm_kg.tagger import Evaluation, Tagger, evaluate, vocabulary_rules
+from dllm_kg.terms import from_oxigraph, to_oxigraph
 
 #: Who made an annotation: the curators (from data/annotations.yaml) or the title tagger.
 CURATED = AGENT["curation"]
@@ -168,28 +169,12 @@ def derive_areas(annotation: Iterable[Triple]) -> list[Triple]:
     store = ox.Store()
     for path in VOCABULARY_PATHS:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    store.extend(ox.Quad(*(_to_oxigraph(term) for term in triple)) for triple in annotation)
+    store.extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in annotation)
     return [
-        (URIRef(t.subject.value), URIRef(t.predicate.value), _from_oxigraph(t.object))
+        (URIRef(t.subject.value), URIRef(t.predicate.value), from_oxigraph(t.object))
         for rule in rule_queries()
         for t in store.query(rule)
     ]
-
-
-def _to_oxigraph(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD.string))
-    return ox.NamedNode(str(term))
-
-
-def _from_oxigraph(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 @cache

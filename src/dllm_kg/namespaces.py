@@ -32,6 +32,12 @@ SCHEMA = Namespace("https://schema.org/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 CC = Namespace("http://creativecommons.org/ns#")
+#: SHACL: the shapes and the validation report.
+SH = Namespace("http://www.w3.org/ns/shacl#")
+#: The SHACL shapes (ontology/shapes.ttl); each reporting shape is named for its finding code.
+SHAPES = Namespace(BASE + "shapes#")
+#: The "constraint component" of findings made by the list reader, in the validation report.
+LIST_READER = SHAPES["ListReaderComponent"]
 
 #: Prefixes written into every export. Repositories have none: their IRIs hold slashes
 #: (``repository/github/owner/name``) and read best in full.

@@ -15,6 +15,7 @@ from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import DLLM
 from dllm_kg.parse import parse_file
 from dllm_kg.records import Finding, ParsedList, Severity
+from dllm_kg.render import render_figures
 
 
 @dataclass(frozen=True)
@@ -48,5 +49,5 @@ def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedLi
 def build(source: Path | None, out_dir: Path, label: str | None = None) -> BuildResult:
     """Parse, build and export; the output folder is replaced only when all files are ready."""
     parsed, graph = load(source, label)
-    files = write_exports(render_exports(graph), out_dir)
+    files = write_exports({**render_exports(graph), **render_figures(graph)}, out_dir)
     return BuildResult(parsed, graph, files)

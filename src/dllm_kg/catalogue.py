@@ -1,0 +1,347 @@
+"""Canned queries: the ``.rq`` files of queries/, their headers, and the catalogue of them.
+
+A canned query is one ``.rq`` file in ``queries/`` that opens with a comment header::
+
+    # title: Papers that build on a model
+    # question: Which papers introduce, adapt or build on a given model?
+    # param: model = CLIP (kind: model) - the model, by name, id (clip) or IRI
+    # output: ?model ?paper ?title
+
+``python -m dllm_kg.catalogue`` writes the catalogue docs/queries.md from the headers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Literal
+
+from dllm_kg.constants import QUERIES_DIR, QUERY_CATALOGUE_PATH
+from dllm_kg.results import Triple, display, ntriples_term
+
+if TYPE_CHECKING:  # query.py imports this module; only the catalogue's type hints need it
+    from dllm_kg.query import KnowledgeGraph
+
+
+class QueryError(Exception):
+    """A query that cannot be found, read, bound or run; the message says which and why."""
+
+
+#: The kinds a parameter can have: plain values, and things of the graph named by label or id.
+KINDS: dict[str, str] = {
+    "literal": "any text, bound as a plain string",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "iri": "an absolute IRI",
+    "technique": "a technique: its label, id (lora) or IRI",
+    "area": "an area: its label, id (data-layer) or IRI",
+    "task": "a task: its label, id (fine-tuning) or IRI",
+    "model": "a model: its name, id (clip) or IRI",
+    "paper": "a paper: its title, id or IRI",
+}
+
+_HEADER_LINE = re.compile(r"#\s?(?P<key>[a-z]+):\s*(?P<value>.*)$")
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<default>.+?)\s*"
+    r"\(kind:\s*(?P<kind>[a-z]+)\)\s*(?:-\s*(?P<description>.*))?$"
+)
+_FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a canned query: ``# param: name = default (kind: kind) - description``."""
+
+    name: str
+    default: str
+    kind: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A query file and what its header says about it."""
+
+    name: str
+    text: str
+    title: str = ""
+    question: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    output: str = ""
+    notes: tuple[str, ...] = ()
+    path: Path | None = None
+
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``: the first query keyword."""
+        return query_form(self.text)
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``.
+
+        :raises QueryError: when the query has no such parameter.
+        """
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise QueryError(f"{self.name} has no parameter {name!r}; its parameters: {known}")
+
+
+def parse_query(text: str, name: str, path: Path | None = None) -> CannedQuery:
+    """Read a query's header: the comment lines before its first other line.
+
+    >>> query = parse_query('''# title: Models
+    ... # question: Which models are small?
+    ... # param: budget = 1000 (kind: integer) - the largest size
+    ... # output: ?model
+    ... # Sizes are parameter counts.
+    ... SELECT ?model ?budget WHERE { ?model ?p ?budget }''', "small")
+    >>> query.title, query.parameters[0].kind, query.notes, query.form
+    ('Models', 'integer', ('Sizes are parameter counts.',), 'SELECT')
+
+    :raises QueryError: when a ``param`` line is malformed or names an unknown kind.
+    """
+    fields: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    notes: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header = _HEADER_LINE.match(line)
+        if header and header["key"] == "param":
+            parameters.append(_parameter(header["value"], name))
+        elif header and header["key"] in ("title", "question", "output"):
+            fields[header["key"]] = header["value"].strip()
+        elif line.lstrip("# ").strip():
+            notes.append(line.lstrip("#").strip())
+    return CannedQuery(
+        name,
+        text,
+        fields.get("title", ""),
+        fields.get("question", ""),
+        tuple(parameters),
+        fields.get("output", ""),
+        _join_notes(notes),
+        path,
+    )
+
+
+def _parameter(line: str, query: str) -> Parameter:
+    match = _PARAM.match(line.strip())
+    if not match:
+        raise QueryError(f"{query}: malformed parameter line {line!r}")
+    if match["kind"] not in KINDS:
+        raise QueryError(
+            f"{query}: parameter {match['name']} has unknown kind {match['kind']!r}; "
+            f"kinds: {', '.join(KINDS)}"
+        )
+    return Parameter(match["name"], match["default"], match["kind"], match["description"] or "")
+
+
+def _join_notes(lines: list[str]) -> tuple[str, ...]:
+    """Comment lines as one paragraph each (lines join up to a sentence end)."""
+    return (" ".join(lines),) if lines else ()
+
+
+def read_query_file(path: Path) -> CannedQuery:
+    """A ``.rq`` file as a query, named by its file name without ``.rq``.
+
+    :raises QueryError: when the file cannot be read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QueryError(f"{path}: cannot be read ({error.strerror})") from None
+    return parse_query(text, path.stem, path)
+
+
+def list_queries(directory: Path = QUERIES_DIR) -> list[CannedQuery]:
+    """Every canned query in ``directory`` (not its subfolders, so not the rules), by name.
+
+    >>> [query.name for query in list_queries()][:2]
+    ['annotation-sources', 'area-subgraph']
+    """
+    return [read_query_file(path) for path in sorted(directory.glob("*.rq"))]
+
+
+def get_query(name: str, directory: Path = QUERIES_DIR) -> CannedQuery:
+    """The canned query called ``name``.
+
+    >>> get_query("papers-by-model").parameters[0].default
+    'CLIP'
+
+    :raises QueryError: when there is none; the message suggests the closest names.
+    """
+    path = directory / f"{name}.rq"
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) and path.is_file():
+        return read_query_file(path)
+    names = [query.name for query in list_queries(directory)]
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = (
+        f"; did you mean {' or '.join(close)}?" if close else "; `dllm-kg query --list` lists them"
+    )
+    raise QueryError(f"no canned query {name!r}{hint}")
+
+
+def find_query(name_or_path: str | Path, directory: Path = QUERIES_DIR) -> CannedQuery:
+    """A canned query by name, or any ``.rq`` file by path (``queries/x.rq``, ``./my.rq``)."""
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or text.endswith((".rq", ".sparql")) or "/" in text:
+        path = Path(text)
+        if not path.is_file():
+            raise QueryError(f"{text}: no such file")
+        return read_query_file(path)
+    return get_query(text, directory)
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``: the first query keyword, else empty.
+
+    >>> query_form("# SELECT in a comment\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    match = _FORM.search(_strip_comments(text))
+    return match.group(1).upper() if match else ""
+
+
+def _strip_comments(text: str) -> str:
+    """The query without whole-line comments (enough to find its form keyword)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+# The catalogue ---------------------------------------------------------------------------------
+
+#: Rows (or triples) of example output shown per query in the catalogue.
+EXAMPLE_ROWS = 5
+
+
+def catalogue(kg: KnowledgeGraph, queries: Sequence[CannedQuery] | None = None) -> str:
+    """docs/queries.md: every canned query's question, parameters, output and an example run.
+
+    The examples run with the default parameters on ``kg`` (the bundled list, for the docs).
+    """
+    queries = list_queries() if queries is None else queries
+    lines = [
+        "# Query catalogue",
+        "",
+        "<!-- Generated from the headers of queries/*.rq by `python -m dllm_kg.catalogue`;"
+        " do not edit. -->",
+        "",
+        "Canned SPARQL queries over the dllm-kg graph, one question per file in `queries/`. Run"
+        " one with `dllm-kg query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json]`,"
+        " or from Python with `dllm_kg.query.load_graph().run(NAME, **params)`; `dllm-kg query"
+        " --list` lists them. Every query runs on rdflib (the default) and on pyoxigraph"
+        " (`--engine oxigraph`), with the same results.",
+        "",
+        "Each file opens with a comment header: `# title:`, `# question:`, one"
+        " `# param: name = default (kind: KIND) - description` per parameter and `# output:`;"
+        " further comment lines explain the query. A parameter is bound to the query variable of"
+        " the same name as an RDF term, never pasted into the query text. Its kind says what it"
+        " takes:",
+        "",
+        "| kind | value |",
+        "|---|---|",
+        *(f"| `{kind}` | {what} |" for kind, what in KINDS.items()),
+        "",
+        "The example outputs below are from the bundled list, with the default parameters.",
+        "",
+        "| query | question |",
+        "|---|---|",
+        *(f"| [`{q.name}`](#{q.name}) | {_cell(q.question)} |" for q in queries),
+    ]
+    for query in queries:
+        lines += ["", *_catalogue_entry(kg, query)]
+    return "\n".join(lines) + "\n"
+
+
+def _catalogue_entry(kg: KnowledgeGraph, query: CannedQuery) -> list[str]:
+    lines = [f"## {query.name}", "", f"**{query.title}.** {query.question}", ""]
+    if query.parameters:
+        lines += ["| parameter | default | kind | description |", "|---|---|---|---|"]
+        lines += [
+            f"| `{p.name}` | {_cell(p.default)} | `{p.kind}` | {_cell(p.description)} |"
+            for p in query.parameters
+        ]
+        lines.append("")
+    lines += [f"Output: {_output(query)}", ""]
+    lines += [*query.notes, ""] if query.notes else []
+    lines += ["```sh", f"dllm-kg query {query.name}{_example_params(query)}", "```", ""]
+    result = kg.run(query)
+    if result.triples is not None:
+        shown = result.sorted_triples()[:EXAMPLE_ROWS]
+        lines += [f"{len(result)} triples; the first {len(shown)}, IRIs shortened:", ""]
+        lines += ["```text", *(_compact_triple(triple) for triple in shown), "```"]
+    else:
+        table = result.table()
+        shown = table[:EXAMPLE_ROWS]
+        more = f", the first {len(shown)}" if len(table) > len(shown) else ""
+        lines += [f"{len(table)} rows{more}:", ""]
+        lines += ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
+        lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in shown]
+    lines += ["", "<details><summary>SPARQL</summary>", "", "```sparql", query.text.rstrip()]
+    return [*lines, "```", "", "</details>"]
+
+
+def _compact_triple(triple: Triple) -> str:
+    """A triple on one line, IRIs shortened with the project's prefixes."""
+    terms = (ntriples_term(t) if isinstance(t, Literal) else display(t) for t in triple)
+    return " ".join(terms) + " ."
+
+
+def _output(query: CannedQuery) -> str:
+    words = query.output.split()
+    return " ".join(f"`{word}`" if word.startswith("?") else word for word in words) or "-"
+
+
+def _example_params(query: CannedQuery) -> str:
+    return "".join(f" --param {p.name}={_shell_quote(p.default)}" for p in query.parameters)
+
+
+def _shell_quote(text: str) -> str:
+    return (
+        text if re.fullmatch(r"[A-Za-z0-9_.:/-]+", text) else "'" + text.replace("'", "'\\''") + "'"
+    )
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m dllm_kg.catalogue [--check]``: write docs/queries.md, or check it is current."""
+    from dllm_kg.query import load_graph  # query.py imports this module, so not at the top
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    text = catalogue(load_graph())
+    if args == ["--check"]:
+        current = QUERY_CATALOGUE_PATH.read_text("utf-8") if QUERY_CATALOGUE_PATH.exists() else ""
+        if current != text:
+            print(
+                f"{QUERY_CATALOGUE_PATH} is stale; run: python -m dllm_kg.catalogue",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    if args:
+        print("usage: python -m dllm_kg.catalogue [--check]", file=sys.stderr)
+        return 2
+    QUERY_CATALOGUE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    QUERY_CATALOGUE_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {QUERY_CATALOGUE_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    # Run the main of dllm_kg.catalogue, the module that query.py imports, rather than this
+    # copy named __main__: run_query knows only the former's CannedQuery.
+    from dllm_kg.catalogue import main as catalogue_main
+
+    sys.exit(catalogue_main())

@@ -1,0 +1,499 @@
+"""Ask the graph questions: canned SPARQL from queries/, or any SPARQL, on rdflib or pyoxigraph.
+
+This is the public query API: it loads the graph, binds parameters and runs queries, and it
+also offers the names of :mod:`dllm_kg.catalogue` (the canned queries) and
+:mod:`dllm_kg.results` (what a query answers), so ``from dllm_kg.query import ...`` is all a
+notebook needs.
+
+Parameters are given as text (``model=CLIP``), checked against their kind, turned into RDF
+terms (a model's name becomes its IRI) and bound to the query variable of the same name, with
+``initBindings`` on rdflib and ``substitutions`` on pyoxigraph: their text never enters the
+query text, so a parameter is only ever a value. pyoxigraph binds only variables that the
+``SELECT`` clause projects, so every parameter of a canned ``SELECT`` is also an output column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Identifier
+
+from dllm_kg.catalogue import (
+    KINDS,
+    CannedQuery,
+    Parameter,
+    QueryError,
+    find_query,
+    get_query,
+    list_queries,
+    parse_query,
+    query_form,
+    read_query_file,
+)
+from dllm_kg.export import compact, sorted_ntriples
+from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, PREFIXES, SCHEMA, TASK, TECHNIQUE
+from dllm_kg.pipeline import load
+from dllm_kg.results import Format, QueryResult
+from dllm_kg.terms import from_oxigraph, to_oxigraph
+
+#: The public API, defined here or in dllm_kg.catalogue and dllm_kg.results.
+__all__ = [
+    "KINDS",
+    "LIST_SUFFIXES",
+    "RDF_FORMATS",
+    "CannedQuery",
+    "Engine",
+    "Format",
+    "KnowledgeGraph",
+    "Parameter",
+    "QueryError",
+    "QueryResult",
+    "bind_parameters",
+    "bind_value",
+    "find_query",
+    "get_query",
+    "list_queries",
+    "load_graph",
+    "parse_assignments",
+    "parse_query",
+    "read_query_file",
+    "run_query",
+    "run_sparql",
+]
+
+
+class Engine(str, Enum):
+    """The SPARQL engines a query can run on."""
+
+    RDFLIB = "rdflib"
+    OXIGRAPH = "oxigraph"
+
+
+# Loading the graph ------------------------------------------------------------------------------
+
+#: Exported graph files, by extension: rdflib's format name, and pyoxigraph's where it reads
+#: the file itself (JSON-LD goes through rdflib, which resolves the export's context file).
+RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat | None]] = {
+    ".ttl": ("turtle", ox.RdfFormat.TURTLE),
+    ".nt": ("nt", ox.RdfFormat.N_TRIPLES),
+    ".rdf": ("xml", ox.RdfFormat.RDF_XML),
+    ".owl": ("xml", ox.RdfFormat.RDF_XML),
+    ".jsonld": ("json-ld", None),
+}
+#: List files, read by the parser and built like ``dllm-kg build`` does.
+LIST_SUFFIXES = (".md", ".markdown")
+
+
+class KnowledgeGraph:
+    """The graph to ask, held for both engines, each copy made on first use.
+
+    rdflib queries an rdflib ``Graph``; pyoxigraph an in-memory ``Store`` filled from the
+    graph's sorted N-Triples, or read straight from an exported file (the fast path: a large
+    export never goes through rdflib).
+    """
+
+    def __init__(self, graph: Graph | None = None, path: Path | None = None) -> None:
+        if graph is None and path is None:
+            raise ValueError("give a graph or the path of an exported graph")
+        self._graph = graph
+        self._store: ox.Store | None = None
+        self.path = path
+
+    @property
+    def graph(self) -> Graph:
+        """The rdflib graph."""
+        if self._graph is None:
+            if self.path is not None:
+                self._graph = _parse_rdf(self.path)
+            else:  # pragma: no cover - a KnowledgeGraph always has a graph or a path
+                raise QueryError("nothing to load")
+        return self._graph
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store."""
+        if self._store is None:
+            store = ox.Store()
+            fast = self.path is not None and RDF_FORMATS[self.path.suffix.lower()][1]
+            if self._graph is None and fast:
+                try:
+                    store.bulk_load(path=self.path, format=fast)
+                except (SyntaxError, ValueError, OSError) as error:
+                    raise QueryError(f"{self.path}: not valid RDF ({error})") from None
+            else:
+                store.bulk_load(sorted_ntriples(self.graph), format=ox.RdfFormat.N_TRIPLES)
+            self._store = store
+        return self._store
+
+    def __len__(self) -> int:
+        """The number of triples."""
+        return len(self._graph) if self._graph is not None else len(self.store)
+
+    def run(
+        self,
+        query: str | Path | CannedQuery,
+        /,
+        engine: Engine | str = Engine.RDFLIB,
+        **params: object,
+    ) -> QueryResult:
+        """Run a canned query (by name), a ``.rq`` file or a parsed query, with parameters by name.
+
+        >>> kg = load_graph()
+        >>> result = kg.run("papers-by-model", model="Flamingo")
+        >>> [row["title"] for row in result.records()]
+        ['Flamingo: a Visual Language Model for Few-Shot Learning']
+        """
+        return run_query(self, query, params, engine)
+
+    def sparql(
+        self,
+        text: str,
+        /,
+        engine: Engine | str = Engine.RDFLIB,
+        bindings: Mapping[str, Identifier] | None = None,
+    ) -> QueryResult:
+        """Run SPARQL text, with optional variable bindings given as RDF terms.
+
+        The project's prefixes (``dllm:``, ``paper:``, ``technique:``, ``skos:``, ...) are
+        declared for you.
+        """
+        return run_sparql(self, text, bindings, engine)
+
+
+def load_graph(source: str | Path | None = None) -> KnowledgeGraph:
+    """The graph of a list (the bundled one by default) or of an exported graph file.
+
+    A Markdown list (``.md``) is parsed and built as ``dllm-kg build`` does; an export
+    (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) is read as it is.
+
+    :raises QueryError: when the file is missing or of a format it cannot tell.
+    :raises dllm_kg.parse.ListError: when a list cannot be read.
+    """
+    if source is None:
+        return KnowledgeGraph(load()[1])
+    path = Path(source)
+    if not path.is_file():
+        raise QueryError(f"{source}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in LIST_SUFFIXES:
+        return KnowledgeGraph(load(path, str(source))[1])
+    if suffix in RDF_FORMATS:
+        return KnowledgeGraph(path=path)
+    known = ", ".join((*LIST_SUFFIXES, *RDF_FORMATS))
+    raise QueryError(
+        f"{source}: cannot tell its format from {suffix or 'no extension'}; use {known}"
+    )
+
+
+def _parse_rdf(path: Path) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    try:
+        graph.parse(path, format=RDF_FORMATS[path.suffix.lower()][0])
+    except Exception as error:  # rdflib's parsers raise many kinds
+        raise QueryError(f"{path}: not valid RDF ({error})") from None
+    return graph
+
+
+# Binding parameters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Things:
+    """Where things of one kind live: their class, IRI namespace and naming properties."""
+
+    klass: URIRef
+    namespace: str
+    labels: tuple[URIRef, ...]
+
+
+_THINGS: dict[str, _Things] = {
+    "technique": _Things(DLLM.Technique, str(TECHNIQUE), (SKOS.prefLabel, SKOS.altLabel)),
+    "area": _Things(DLLM.Area, str(AREA), (SKOS.prefLabel, SKOS.altLabel)),
+    "task": _Things(SKOS.Concept, str(TASK), (SKOS.prefLabel, SKOS.altLabel)),
+    "model": _Things(DLLM.Model, str(MODEL), (RDFS.label, SCHEMA.alternateName)),
+    "paper": _Things(DLLM.Paper, str(PAPER), (DCTERMS.title,)),
+}
+#: An absolute IRI: a scheme, then no character that IRIs forbid (space, <>"{}|\^`).
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def parse_assignments(assignments: Sequence[str]) -> dict[str, str]:
+    """``KEY=VALUE`` strings (the command line's ``--param``) as a dictionary.
+
+    >>> parse_assignments(["technique=LoRA", "keyword=a=b"])
+    {'technique': 'LoRA', 'keyword': 'a=b'}
+
+    :raises QueryError: for an assignment without ``=`` or a key given twice.
+    """
+    params: dict[str, str] = {}
+    for assignment in assignments:
+        key, equals, value = assignment.partition("=")
+        if not equals or not key.strip():
+            raise QueryError(f"--param takes KEY=VALUE, not {assignment!r}")
+        if key.strip() in params:
+            raise QueryError(f"--param {key.strip()} is given twice")
+        params[key.strip()] = value
+    return params
+
+
+def bind_parameters(
+    kg: KnowledgeGraph,
+    query: CannedQuery,
+    params: Mapping[str, object] | None = None,
+    engine: Engine | str = Engine.RDFLIB,
+) -> dict[str, Identifier]:
+    """Every parameter of ``query`` as an RDF term: the given value, else the default.
+
+    :raises QueryError: for an unknown parameter, or a value that is not of its kind.
+    """
+    given = dict(params or {})
+    for name in given:
+        query.parameter(name)  # raises for a name the query does not have
+    return {
+        parameter.name: bind_value(
+            kg, parameter, given.get(parameter.name, parameter.default), engine, query.name
+        )
+        for parameter in query.parameters
+    }
+
+
+def bind_value(
+    kg: KnowledgeGraph,
+    parameter: Parameter,
+    value: object,
+    engine: Engine | str = Engine.RDFLIB,
+    query: str = "query",
+) -> Identifier:
+    """One parameter value as the RDF term it stands for.
+
+    >>> bind_value(None, Parameter("n", "1", "integer"), "42").n3()
+    '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    >>> print(bind_value(None, Parameter("s", "x", "literal"), 'a" } DROP ALL').n3())
+    "a\\" } DROP ALL"
+
+    :raises QueryError: when the value is not of the parameter's kind.
+    """
+    text = str(value).strip() if not isinstance(value, str) else value
+    where = f"{query}: parameter {parameter.name}"
+    kind = parameter.kind
+    if kind == "literal":
+        return Literal(text)
+    if kind == "integer":
+        if not _INTEGER.fullmatch(text.strip()):
+            raise QueryError(f"{where} takes a whole number, not {text!r}")
+        return Literal(int(text), datatype=XSD.integer)
+    if kind == "boolean":
+        if text.strip().lower() not in _BOOLEANS:
+            raise QueryError(f"{where} takes true or false, not {text!r}")
+        return Literal(_BOOLEANS[text.strip().lower()])
+    if kind == "iri":
+        if not _IRI.fullmatch(text):
+            forbidden = 'spaces or <>"{}|\\^`'
+            raise QueryError(f"{where} takes an absolute IRI without {forbidden}, not {text!r}")
+        return URIRef(text)
+    return _resolve(kg, _THINGS[kind], kind, text.strip(), Engine(engine), where)
+
+
+def _resolve(
+    kg: KnowledgeGraph, things: _Things, kind: str, text: str, engine: Engine, where: str
+) -> URIRef:
+    """A thing of the graph named by IRI, id or label (case-insensitive), as its IRI."""
+    if not text:
+        raise QueryError(f"{where} takes {KINDS[kind]}, not an empty value")
+    for candidate in (text, things.namespace + text):
+        named = _IRI.fullmatch(candidate) and candidate.startswith(things.namespace)
+        if named and _ask(kg, things, URIRef(candidate), engine):
+            return URIRef(candidate)
+    if "://" in text and not _IRI.fullmatch(text):
+        raise QueryError(f"{where}: {text!r} is not a valid IRI")
+    found: dict[int, set[URIRef]] = {}
+    for row in _run(kg, _label_query(things), {"value": Literal(text)}, engine, "lookup").rows:
+        _, term, rank = row
+        found.setdefault(int(rank), set()).add(URIRef(term))
+    if found:
+        best = sorted(found[min(found)])
+        if len(best) == 1:
+            return best[0]
+        names = ", ".join(compact(str(term)) for term in best)
+        raise QueryError(f"{where}: {text!r} names more than one {kind} ({names}); give its id")
+    labels = _labels(kg, things, engine)
+    close = difflib.get_close_matches(text.lower(), labels, n=3, cutoff=0.7)
+    hint = f"; did you mean {' or '.join(repr(labels[c]) for c in close)}?" if close else ""
+    raise QueryError(f"{where}: no {kind} {text!r} in the graph{hint}")
+
+
+def _ask(kg: KnowledgeGraph, things: _Things, term: URIRef, engine: Engine) -> bool:
+    text = f"ASK {{ ?term a <{things.klass}> }}"
+    return bool(_run(kg, text, {"term": term}, engine, "lookup").boolean)
+
+
+def _label_query(things: _Things, match: bool = True) -> str:
+    """Things of one kind whose label is ``?value`` (case-insensitive), ranked by property.
+
+    With ``match`` false: every label of the kind, to suggest a close one. The query is built
+    from the project's own constants only; the user's text is bound, never inserted.
+    """
+    branches = " UNION ".join(
+        f"{{ ?term <{prop}> ?label BIND ({rank} AS ?rank) }}"
+        for rank, prop in enumerate(things.labels)
+    )
+    head = "SELECT ?value ?term ?rank" if match else "SELECT DISTINCT ?label"
+    condition = "FILTER (LCASE(STR(?label)) = LCASE(STR(?value)))" if match else ""
+    return (
+        f"{head} WHERE {{ ?term a <{things.klass}> . {branches} "
+        f'FILTER (STRSTARTS(STR(?term), "{things.namespace}")) {condition} }}'
+    )
+
+
+def _labels(kg: KnowledgeGraph, things: _Things, engine: Engine) -> dict[str, str]:
+    """Every label of the things of one kind, by its lower-case form."""
+    rows = _run(kg, _label_query(things, match=False), {}, engine, "lookup").rows or []
+    return {str(row[0]).lower(): str(row[0]) for row in rows}
+
+
+# Running queries -------------------------------------------------------------------------------
+
+
+def run_query(
+    kg: KnowledgeGraph,
+    query: str | Path | CannedQuery,
+    params: Mapping[str, object] | None = None,
+    engine: Engine | str = Engine.RDFLIB,
+) -> QueryResult:
+    """Run a canned query (by name), a ``.rq`` file (by path) or a parsed query.
+
+    :raises QueryError: for an unknown query or parameter, a value of the wrong kind, or a
+        query that does not parse (the message names the query and the line).
+    """
+    engine = _engine(engine)
+    if not isinstance(query, CannedQuery):
+        query = find_query(query)
+    bindings = bind_parameters(kg, query, params, engine)
+    return _run(kg, query.text, bindings, engine, query.name)
+
+
+def run_sparql(
+    kg: KnowledgeGraph,
+    text: str,
+    bindings: Mapping[str, Identifier] | None = None,
+    engine: Engine | str = Engine.RDFLIB,
+    name: str = "query",
+) -> QueryResult:
+    """Run SPARQL text, binding variables to the given RDF terms.
+
+    :raises QueryError: when the query does not parse or cannot run.
+    """
+    for variable, term in (bindings or {}).items():
+        if not isinstance(term, (URIRef, Literal, BNode)):
+            raise QueryError(f"{name}: binding of ?{variable} must be an RDF term, not {term!r}")
+    return _run(kg, text, dict(bindings or {}), _engine(engine), name)
+
+
+def _engine(engine: Engine | str) -> Engine:
+    try:
+        return Engine(engine)
+    except ValueError:
+        raise QueryError(
+            f"no engine {engine!r}; engines: {', '.join(e.value for e in Engine)}"
+        ) from None
+
+
+def _run(
+    kg: KnowledgeGraph, text: str, bindings: Mapping[str, Identifier], engine: Engine, name: str
+) -> QueryResult:
+    if engine is Engine.OXIGRAPH:
+        return _run_oxigraph(kg.store, text, bindings, name)
+    return _run_rdflib(kg.graph, text, bindings, name)
+
+
+def _run_rdflib(
+    graph: Graph, text: str, bindings: Mapping[str, Identifier], name: str
+) -> QueryResult:
+    try:
+        prepared = prepareQuery(text, initNs=PREFIXES)
+    except Exception as error:  # pyparsing's ParseException, or rdflib's own for prefixes
+        line, column = getattr(error, "lineno", None), getattr(error, "col", None)
+        detail = getattr(error, "msg", None) or str(error)
+        prefix = re.match(r"Unknown namespace prefix : (\S+)", detail)
+        if prefix:  # rdflib gives no position for an undeclared prefix: find its first use
+            line, column = _first_use(text, prefix[1] + ":")
+            detail = f"undeclared prefix {prefix[1]}:"
+        raise QueryError(_syntax_message(name, line, column, detail)) from None
+    try:
+        result = graph.query(prepared, initBindings=dict(bindings))
+    except Exception as error:  # evaluation errors: a SERVICE call, a bad function, ...
+        raise QueryError(f"{name}: cannot run on rdflib: {error}") from None
+    if result.type == "ASK":
+        return QueryResult("ASK", boolean=bool(result.askAnswer))
+    if result.type == "SELECT":
+        variables = tuple(str(variable) for variable in result.vars or ())
+        return QueryResult("SELECT", variables, [tuple(row) for row in result])
+    return QueryResult(result.type, triples=frozenset(result.graph or ()))
+
+
+def _run_oxigraph(
+    store: ox.Store, text: str, bindings: Mapping[str, Identifier], name: str
+) -> QueryResult:
+    try:
+        terms = {key: to_oxigraph(term) for key, term in bindings.items()}
+    except (TypeError, ValueError) as error:  # a term that pyoxigraph cannot hold
+        raise QueryError(str(error)) from None
+    substitutions = {ox.Variable(key): term for key, term in terms.items()}
+    try:
+        result = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+    except SyntaxError as error:
+        message = str(error)
+        position = re.match(r"error at (\d+):(\d+): ", message)
+        line, column = (int(position[1]), int(position[2])) if position else (None, None)
+        detail = message[position.end() :] if position else message
+        if "Prefix not found" in detail:
+            detail = "undeclared prefix"
+        raise QueryError(_syntax_message(name, line, column, detail)) from None
+    except (RuntimeError, ValueError, OSError) as error:
+        raise QueryError(f"{name}: cannot run on pyoxigraph: {error}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = tuple(variable.value for variable in result.variables)
+        rows = [tuple(from_oxigraph(solution[v]) for v in variables) for solution in result]
+        return QueryResult("SELECT", variables, rows)
+    triples = frozenset(
+        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+        for t in result
+    )
+    return QueryResult(query_form(text) or "CONSTRUCT", triples=triples)
+
+
+def _syntax_message(name: str, line: int | None, column: int | None, detail: str) -> str:
+    """A one-line syntax error naming the query and where it fails.
+
+    >>> _syntax_message("q", 3, 7, "Expected '}'\\nmore")
+    "q: syntax error at line 3, column 7: Expected '}'"
+    """
+    where = f" at line {line}, column {column}" if line else ""
+    first = detail.strip().splitlines()[0].strip() if detail.strip() else ""
+    if first.endswith(("one of", "one of:")) and len(detail.strip().splitlines()) > 1:
+        first = " ".join(detail.split())  # pyoxigraph breaks its list of expected tokens
+    first = first if len(first) <= 120 else first[:117] + "..."
+    return f"{name}: syntax error{where}: {first or 'cannot parse'}"
+
+
+def _first_use(text: str, word: str) -> tuple[int | None, int | None]:
+    """The line and column (from 1) where ``word`` first appears outside a comment line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.lstrip().startswith("#"):
+            match = re.search(rf"(?<![\w:]){re.escape(word)}", line)
+            if match:
+                return number, match.start() + 1
+    return None, None

@@ -1,0 +1,291 @@
+"""The connection figure's page in a real headless Chromium: drawn, offline, searchable, safe.
+
+Needs Debian's chromium (``/usr/bin/chromium``, installed by ``bash scripts/test``) and
+Playwright for Python (the ``test`` extra). Playwright drives the system browser; it never
+downloads one. Without the browser these tests fail, with the command that installs it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+
+from dllm_kg.pipeline import load
+from dllm_kg.render import render_page
+from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
+
+from .conftest import DATA
+from .figures import HOSTILE_TITLES, SWARM, hostile_graph
+
+#: The browser: Debian's chromium unless DLLM_KG_CHROMIUM names another.
+CHROMIUM = Path(os.environ.get("DLLM_KG_CHROMIUM", "/usr/bin/chromium"))
+#: Headless, and quiet: no first-run pages, no background requests of the browser's own.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: How long a page may take to draw, in milliseconds.
+DRAW_TIMEOUT = 20_000
+FWDLLM = "https://w3id.org/dllm-kg/paper/fwdllm-efficient-fedllm-using-forward-gradient"
+LORA = "https://w3id.org/dllm-kg/technique/lora"
+SECURITY = "https://w3id.org/dllm-kg/area/security-and-privacy"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole session."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium. Install it with "
+            "`apt-get install -y chromium` (bash scripts/test does), or set DLLM_KG_CHROMIUM."
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is missing: .venv/bin/pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Opened:
+    """A page opened from a file, with every request and console message it made."""
+
+    page: object
+    url: str
+    requests: list[str] = field(default_factory=list)
+    messages: list[tuple[str, str]] = field(default_factory=list)
+
+    def errors(self) -> list[tuple[str, str]]:
+        return [(kind, text) for kind, text in self.messages if kind in ("error", "pageerror")]
+
+    def visible(self, kind: str | None = None) -> set[str]:
+        """The ids of the nodes the page shows now (of one kind, if given)."""
+        return set(
+            self.page.evaluate(
+                """kind => network.body.data.nodes.get({
+                    filter: n => !n.hidden && (!kind || n.group === kind)
+                }).map(n => n.id)""",
+                kind,
+            )
+        )
+
+
+def open_page(browser: object, path: Path) -> Iterator[Opened]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    opened = Opened(page, path.as_uri())
+    page.on("request", lambda request: opened.requests.append(request.url))
+    page.on("console", lambda message: opened.messages.append((message.type, message.text)))
+    page.on("pageerror", lambda error: opened.messages.append(("pageerror", str(error))))
+    page.goto(opened.url)
+    page.wait_for_selector("body[data-drawn]", state="attached", timeout=DRAW_TIMEOUT)
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def bundled_figure(bundled_graph: Graph) -> nx.Graph:
+    return connection_graph(bundled_graph)
+
+
+@pytest.fixture(scope="module")
+def bundled_file(tmp_path_factory: pytest.TempPathFactory, bundled_graph: Graph) -> Path:
+    path = tmp_path_factory.mktemp("page") / "graph.html"
+    path.write_bytes(render_page(bundled_graph))
+    return path
+
+
+@pytest.fixture
+def bundled(browser: object, bundled_file: Path) -> Iterator[Opened]:
+    yield from open_page(browser, bundled_file)
+
+
+@pytest.fixture
+def hostile(browser: object, tmp_path: Path) -> Iterator[Opened]:
+    path = tmp_path / "hostile.html"
+    path.write_bytes(render_page(hostile_graph()))
+    yield from open_page(browser, path)
+
+
+def test_draws_every_node_and_edge(bundled: Opened, bundled_figure: nx.Graph) -> None:
+    page = bundled.page
+    counts = page.evaluate(
+        """() => ({
+            nodes: network.body.data.nodes.length,
+            edges: network.body.data.edges.length,
+            placed: Object.keys(network.getPositions()).length,
+            drawnEdges: network.body.edgeIndices.length
+        })"""
+    )
+    n, m = bundled_figure.number_of_nodes(), bundled_figure.number_of_edges()
+    assert counts == {"nodes": n, "edges": m, "placed": n, "drawnEdges": m}
+    assert bundled.visible() == set(bundled_figure)
+    for kind in Kind:
+        assert bundled.visible(kind.value) == set(nodes_of(bundled_figure, kind)), kind
+    assert page.get_attribute("body", "data-visible") == str(n)
+    pixels = page.evaluate(
+        """() => {
+            const canvas = document.querySelector('#mynetwork canvas');
+            const { width, height } = canvas;
+            const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+            let inked = 0;
+            for (let i = 0; i < data.length; i += 4) { if (data[i + 3] > 0) inked++; }
+            return inked;
+        }"""
+    )
+    assert pixels > 10_000  # the canvas holds a drawing, not a blank
+
+
+def test_opens_offline_with_no_errors(bundled: Opened) -> None:
+    bundled.page.wait_for_timeout(300)
+    assert bundled.requests == [bundled.url]
+    assert bundled.errors() == []
+    assert bundled.messages == []
+
+
+def test_is_still_once_drawn(bundled: Opened) -> None:
+    page = bundled.page
+    before = page.evaluate("network.getPositions()")
+    page.wait_for_timeout(600)
+    assert page.evaluate("network.getPositions()") == before
+    assert page.evaluate("network.physics.physicsEnabled") is False
+    page.click("#physics")
+    assert page.evaluate("network.physics.physicsEnabled") is True
+    assert page.text_content("#physics") == "Physics: on"
+    page.click("#physics")
+    assert page.evaluate("network.physics.physicsEnabled") is False
+
+
+def test_search_finds_a_paper_by_title_words_and_focuses_it(bundled: Opened) -> None:
+    page = bundled.page
+    page.fill("#search", "forward gradient fedllm")
+    first = page.locator("#results button").first
+    assert first.get_attribute("data-node") == FWDLLM
+    page.press("#search", "Enter")
+    page.wait_for_selector(f'body[data-selected="{FWDLLM}"]', state="attached")
+    assert page.evaluate("network.getSelectedNodes()") == [FWDLLM]
+    assert page.text_content("#details h2") == "FwdLLM: Efficient FedLLM Using Forward Gradient"
+    links = page.eval_on_selector_all("#details a", "as => as.map(a => a.href)")
+    assert "https://arxiv.org/abs/2308.13894" in links
+    assert "https://github.com/ubiquitouslearning/fwdllm" in links
+    techniques = page.eval_on_selector_all(
+        "#details section:has(h3:text-is('Techniques')) button", "bs => bs.length"
+    )
+    assert techniques >= 1
+    page.wait_for_timeout(600)  # the focus animation ends on the paper
+    centre = page.evaluate("network.getViewPosition()")
+    position = page.evaluate(f"network.getPositions(['{FWDLLM}'])['{FWDLLM}']")
+    assert abs(centre["x"] - position["x"]) < 5 and abs(centre["y"] - position["y"]) < 5
+
+
+def test_search_with_no_match_says_so(bundled: Opened) -> None:
+    bundled.page.fill("#search", "no such paper zzzz")
+    assert bundled.page.text_content("#results") == "Nothing found"
+
+
+def test_technique_filter_shows_its_papers_only(bundled: Opened, bundled_figure: nx.Graph) -> None:
+    page = bundled.page
+    page.select_option("#technique-filter", LORA)
+    papers = set(neighbours_of(bundled_figure, LORA, Kind.PAPER))
+    assert len(papers) > 5
+    assert bundled.visible("paper") == papers
+    assert bundled.visible("technique") == {LORA}
+    things = {n for p in papers for n in bundled_figure[p]} - set(
+        nodes_of(bundled_figure, Kind.TECHNIQUE)
+    )
+    assert bundled.visible("repository") | bundled.visible("model") <= things
+    page.click("#reset")
+    assert bundled.visible() == set(bundled_figure)
+
+
+def test_area_and_kind_filters(bundled: Opened, bundled_figure: nx.Graph) -> None:
+    page = bundled.page
+    for area in nodes_of(bundled_figure, Kind.AREA):
+        if area != SECURITY:
+            page.uncheck(f'#area-filter input[value="{area}"]')
+    papers = {
+        p
+        for p in nodes_of(bundled_figure, Kind.PAPER)
+        if SECURITY in bundled_figure.nodes[p]["areas"]
+    }
+    assert bundled.visible("paper") == papers
+    assert bundled.visible("area") == {SECURITY}
+    page.uncheck('#legend input[value="repository"]')
+    assert bundled.visible("repository") == set()
+    page.click("#reset")
+    assert bundled.visible() == set(bundled_figure)
+
+
+def test_side_panel_shows_the_numbers(bundled: Opened, bundled_figure: nx.Graph) -> None:
+    stats = figure_stats(bundled_figure)
+    rows = bundled.page.eval_on_selector_all(
+        "#stats-areas tr", "rows => rows.map(r => [r.cells[0].innerText, r.cells[1].innerText])"
+    )
+    assert rows == [[r.name, str(int(r.score))] for r in stats.papers_per_area]
+    bridges = bundled.page.eval_on_selector_all(
+        "#stats-bridges button", "bs => bs.map(b => b.dataset.node)"
+    )
+    assert bridges == [r.id for r in stats.bridges]
+    central = bundled.page.eval_on_selector_all(
+        "#stats-techniques button", "bs => bs.map(b => b.dataset.node)"
+    )
+    assert central == [r.id for r in stats.central_techniques]
+    assert bundled.page.locator("#stats-components li").count() == len(stats.components)
+
+
+def test_hostile_titles_run_no_script_and_read_as_text(hostile: Opened) -> None:
+    page = hostile.page
+    for paper, title in HOSTILE_TITLES.items():
+        page.evaluate("id => dllm.focus(id)", str(paper))
+        assert page.text_content("#details h2") == title
+        page.fill("#search", "")
+    page.fill("#search", "Swarm")
+    assert page.text_content("#results button").startswith(HOSTILE_TITLES[SWARM])
+    page.hover("#mynetwork")
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('#details img, #details svg, #details script').length"
+        )
+        == 0
+    )
+    hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+    assert hrefs and all(href.startswith("https://") for href in hrefs)
+    assert hostile.requests == [hostile.url]
+    assert hostile.errors() == []
+
+
+def test_hostile_list_end_to_end(browser: object, tmp_path: Path) -> None:
+    """tests/data/hostile-list.md, read by the parser (which refuses its unsafe links)."""
+    _, graph = load(DATA / "hostile-list.md")
+    figure = connection_graph(graph)
+    path = tmp_path / "graph.html"
+    path.write_bytes(render_page(graph))
+    names = {paper: figure.nodes[paper]["name"] for paper in nodes_of(figure, Kind.PAPER)}
+    assert any("<svg onload=window.__pwned=1>" in name for name in names.values())
+    for opened in open_page(browser, path):
+        page = opened.page
+        for paper, name in names.items():
+            page.evaluate("id => dllm.focus(id)", paper)
+            assert page.text_content("#details h2") == name
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+        assert all(href.startswith("https://") for href in hrefs)
+        assert opened.requests == [opened.url]
+        assert opened.errors() == []
