@@ -6,14 +6,17 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The connection figure's page template, script and style (shipped inside the package).
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
-#: The project's top folder (inputs live here in a source checkout).
+#: The project's top folder in a source checkout (docs/ lives there).
 PROJECT_DIR = PACKAGE_DIR.parent.parent
+# The hand-written inputs live at the top of the project (data/, ontology/, queries/); the
+# package reaches them through links of the same names, which an installed wheel holds as
+# copies, so that `pip install .` (pre-commit, CI) finds them too.
 #: Hand-curated data: the list and its annotations.
-DATA_DIR = PROJECT_DIR / "data"
+DATA_DIR = PACKAGE_DIR / "data"
 #: The bundled default source, a copy of the upstream list (CC BY 4.0).
 DEFAULT_SOURCE = DATA_DIR / "awesome-distributed-LLM.md"
 #: The ontology (OWL in Turtle).
-ONTOLOGY_DIR = PROJECT_DIR / "ontology"
+ONTOLOGY_DIR = PACKAGE_DIR / "ontology"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "dllm.ttl"
 #: The SHACL shapes that ``dllm-kg check`` validates the graph against.
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
@@ -25,7 +28,7 @@ TASKS_PATH = DATA_DIR / "tasks.ttl"
 ANNOTATIONS_PATH = DATA_DIR / "annotations.yaml"
 MODELS_PATH = DATA_DIR / "models.yaml"
 #: Canned SPARQL queries, one question per file.
-QUERIES_DIR = PROJECT_DIR / "queries"
+QUERIES_DIR = PACKAGE_DIR / "queries"
 #: Rules that build triples (CONSTRUCT), applied by the build.
 RULES_DIR = QUERIES_DIR / "rules"
 #: Documentation; the query catalogue is generated from the query headers.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from dllm_kg.namespaces import (
@@ -36,7 +36,7 @@ _GITHUB_RESERVED = frozenset({"orgs", "topics", "search", "features", "about", "
 _HF_RESERVED = frozenset({"docs", "datasets", "spaces", "blog", "papers", "collections", "tasks"})
 
 
-class Scheme(str, Enum):
+class Scheme(StrEnum):
     """The kinds of identifier a link can carry."""
 
     ARXIV = "arxiv"

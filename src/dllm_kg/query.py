@@ -18,7 +18,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     """The SPARQL engines a query can run on."""
 
     RDFLIB = "rdflib"

@@ -7,7 +7,7 @@ import html
 import io
 import json
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -23,7 +23,7 @@ Row = tuple[Identifier | None, ...]
 Triple = tuple[Identifier, Identifier, Identifier]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """How ``dllm-kg query`` prints a result."""
 
     TABLE = "table"

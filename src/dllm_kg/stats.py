@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 import networkx as nx
@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from dllm_kg.namespaces import AREAS, DLLM
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The kinds of node the figure draws, each an ontology class."""
 
     AREA = "area"
