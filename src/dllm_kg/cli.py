@@ -14,7 +14,7 @@ from dllm_kg.constants import EXPORTS_DIR
 from dllm_kg.curate import CurationError, evaluate_tagger, load_tagger
 from dllm_kg.export import ExportError
 from dllm_kg.parse import ListError
-from dllm_kg.pipeline import BuildResult, build, load
+from dllm_kg.pipeline import BuildResult, build, check, load
 from dllm_kg.query import (
     Engine,
     Format,
@@ -31,6 +31,7 @@ from dllm_kg.records import Severity
 from dllm_kg.render import PAGE_FILE, FigureError, write_figure
 from dllm_kg.stats import Stats, connection_graph, figure_stats
 from dllm_kg.tagger import Evaluation, Proposal, Scores
+from dllm_kg.validate import ReportFormat, render_report, summary
 
 app = typer.Typer(
     help="The awesome-distributed-LLM list as a knowledge graph.",
@@ -57,13 +58,27 @@ SourceArgument = Annotated[
 def build_command(
     source: SourceArgument = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = EXPORTS_DIR,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="When the check finds a violation, write nothing and exit 1 "
+            "(default: write anyway and exit 0).",
+        ),
+    ] = False,
 ) -> None:
-    """Build the graph and write Turtle, N-Triples, JSON-LD and a VoID description."""
+    """Build the graph and write Turtle, N-Triples, JSON-LD and a VoID description.
+
+    The build runs the checks of `dllm-kg check` and prints their summary.
+    """
     try:
-        result = build(source, out, label=str(source) if source else None)
+        result = build(source, out, label=str(source) if source else None, strict=strict)
     except (ListError, ExportError) as error:
         fail(str(error))
     print_summary(result, out)
+    if strict and not result.conforms:
+        violations = len(result.findings_of(Severity.VIOLATION))
+        fail(f"{violations} violations; nothing written (--strict)", code=1)
 
 
 def print_summary(result: BuildResult, out: Path) -> None:
@@ -74,15 +89,41 @@ def print_summary(result: BuildResult, out: Path) -> None:
     table.add_row("models", f"{result.count('Model')} ({len(result.parsed.models)} listed)")
     table.add_row("repositories", str(result.count("Repository")))
     table.add_row("triples", str(len(result.graph)))
-    counts = ", ".join(
-        f"{len(result.findings_of(severity))} {severity.value.lower()}s" for severity in Severity
-    )
-    table.add_row("findings", counts)
+    table.add_row("findings", summary(result.findings))
     console.print(f"[bold]dllm-kg build[/bold] {result.parsed.source}")
     console.print(table)
-    for finding in result.findings:
-        console.print(f"  {finding}", markup=False, soft_wrap=True)
-    console.print(f"wrote {len(result.files)} files to {out}/")
+    if result.findings:
+        console.print("  `dllm-kg check` on the same list names each one", markup=False)
+    if result.files:
+        console.print(f"wrote {len(result.files)} files to {out}/")
+
+
+@app.command("check")
+def check_command(
+    source: SourceArgument = None,
+    report_format: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: grouped, one line per finding; turtle: the SHACL validation report; "
+            "json: for scripts.",
+        ),
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Check the list and name every defect by file and line, like a linter.
+
+    Exit status: 0 no violation (warnings and infos may remain), 1 violations, 2 unreadable list.
+    """
+    try:
+        result = check(source, label=str(source) if source else None)
+    except (ListError, CurationError) as error:
+        fail(str(error))
+    text = render_report(
+        report_format, result.conforms, result.report, result.findings, result.parsed.source
+    )
+    typer.echo(text, nl=False)
+    raise typer.Exit(0 if result.conforms else 1)
 
 
 @app.command("tag")

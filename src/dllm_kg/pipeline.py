@@ -16,6 +16,7 @@ from dllm_kg.namespaces import DLLM
 from dllm_kg.parse import parse_file
 from dllm_kg.records import Finding, ParsedList, Severity
 from dllm_kg.render import render_figures
+from dllm_kg.validate import validate
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,17 @@ class BuildResult:
     parsed: ParsedList
     graph: Graph
     files: list[Path]
+    #: Everything reported about the list: the reader's findings and the shapes' (validate.py).
+    findings: tuple[Finding, ...] = ()
 
     def count(self, klass: str) -> int:
         """How many nodes of an ontology class (``Paper``, ``Model``, ...) the graph holds."""
         return sum(1 for _ in self.graph.subjects(RDF.type, DLLM[klass], unique=True))
 
     @property
-    def findings(self) -> tuple[Finding, ...]:
-        """Everything reported about the list."""
-        return self.parsed.findings
+    def conforms(self) -> bool:
+        """True when no finding is a violation."""
+        return not self.findings_of(Severity.VIOLATION)
 
     def findings_of(self, severity: Severity) -> list[Finding]:
         """The findings of one severity."""
@@ -46,8 +49,34 @@ def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedLi
     return parsed, annotate(build_graph(parsed), parsed)
 
 
-def build(source: Path | None, out_dir: Path, label: str | None = None) -> BuildResult:
-    """Parse, build and export; the output folder is replaced only when all files are ready."""
+def build(
+    source: Path | None, out_dir: Path, label: str | None = None, strict: bool = False
+) -> BuildResult:
+    """Parse, build, check and export; the output folder is replaced only when all files are ready.
+
+    :param strict: write nothing when the check finds a violation (``files`` is then empty).
+    """
     parsed, graph = load(source, label)
+    _, _, findings = validate(graph, parsed.findings)
+    if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
+        return BuildResult(parsed, graph, [], tuple(findings))
     files = write_exports({**render_exports(graph), **render_figures(graph)}, out_dir)
-    return BuildResult(parsed, graph, files)
+    return BuildResult(parsed, graph, files, tuple(findings))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``dllm-kg check`` found: the SHACL validation report and every finding."""
+
+    parsed: ParsedList
+    graph: Graph
+    conforms: bool
+    report: Graph
+    findings: list[Finding]
+
+
+def check(source: Path | None = None, label: str | None = None) -> CheckResult:
+    """Parse a list, build its graph and validate it against the shapes (ontology/shapes.ttl)."""
+    parsed, graph = load(source, label)
+    conforms, report, findings = validate(graph, parsed.findings)
+    return CheckResult(parsed, graph, conforms, report, findings)

@@ -1,0 +1,417 @@
+"""Validate the graph against the SHACL shapes and name every defect by file and line."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+from rdflib.plugin import register
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Processor
+from rdflib.term import Node
+
+from dllm_kg.constants import SHAPES_PATH
+from dllm_kg.graph import DATASET_IRI
+from dllm_kg.namespaces import DLLM, LIST_READER, PREFIXES, SH, SHAPES
+from dllm_kg.parse import section_key
+from dllm_kg.records import Finding, Severity, SourceRow
+
+#: SHACL's severities as the project's.
+SEVERITIES: dict[Node, Severity] = {
+    SH.Violation: Severity.VIOLATION,
+    SH.Warning: Severity.WARNING,
+    SH.Info: Severity.INFO,
+}
+#: Violations first, then warnings, then infos.
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity)}
+#: The line of findings about the whole list or about curated data, which have no row.
+NO_LINE = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFinding(Finding):
+    """A finding with the IRI of the node it is about (paper, model, repository, row)."""
+
+    node: str | None = None
+
+
+@cache
+def load_shapes(path: Path = SHAPES_PATH) -> Graph:
+    """The SHACL shapes graph (read once per path)."""
+    return Graph().parse(path, format="turtle")
+
+
+def validate(
+    graph: Graph, parsed_findings: Iterable[Finding] = (), shapes: Graph | None = None
+) -> tuple[bool, Graph, list[Finding]]:
+    """Validate a list's graph; like pySHACL's ``validate``, with findings instead of text.
+
+    :param graph: the graph that :func:`dllm_kg.pipeline.load` built; it is not changed.
+    :param parsed_findings: what the list reader reported; they join the report.
+    :param shapes: the shapes graph (default: ``ontology/shapes.ttl``).
+    :returns: ``(conforms, report, findings)``: ``conforms`` is True when no finding is a
+        violation; ``report`` is the SHACL validation report, with one ``sh:result`` per
+        finding; ``findings`` are sorted by line, severity and code.
+
+    >>> from dllm_kg.graph import build_graph
+    >>> from dllm_kg.parse import parse_text
+    >>> parsed = parse_text("# I. Papers\\n| Paper Title | Url | Code |\\n|-|-|-|\\n"
+    ...     "| A | [Link](https://arxiv.org/abs/2401.00001) | [GitHub](https://github.com/x) |\\n"
+    ...     "| B | [Link](https://arxiv.org/pdf/2401.00001.pdf) | N/A |\\n", "list.md")
+    >>> conforms, report, findings = validate(build_graph(parsed), parsed.findings)
+    >>> conforms
+    False
+    >>> for finding in findings:
+    ...     if finding.code in ("shared-identifier", "code-not-repository"):
+    ...         print(finding.line, finding.severity.value, finding.code)
+    4 Violation shared-identifier
+    4 Warning code-not-repository
+    5 Violation shared-identifier
+    """
+    report = shacl_report(graph, shapes if shapes is not None else load_shapes())
+    findings = _merge(report, list(parsed_findings), _Rows(graph))
+    conforms = not any(finding.severity is Severity.VIOLATION for finding in findings)
+    return conforms, report, sorted(findings, key=sort_key)
+
+
+def shacl_report(graph: Graph, shapes: Graph) -> Graph:
+    """pySHACL's validation report of ``graph``; the graph is not changed."""
+    with _queries_parsed_once():
+        _, report, _ = pyshacl.validate(
+            graph,
+            shacl_graph=shapes,
+            inference="none",
+            # SPARQL targets (shapes.ttl) are SHACL-AF. The shapes hold no rules, so nothing
+            # changes the data graph: ``inplace`` spares the copy that advanced mode makes.
+            advanced=True,
+            inplace=True,
+        )
+    return report
+
+
+def _merge(report: Graph, parsed: list[Finding], rows: _Rows) -> list[NodeFinding]:
+    """The reader's findings and the report's, each defect once; the report made to match."""
+    reported = {(finding.file, finding.line, finding.code) for finding in parsed}
+    findings = [_with_node(finding, rows) for finding in parsed]
+    for result in list(report.objects(None, SH.result)):
+        finding = _finding(report, result, rows)
+        if (finding.file, finding.line, finding.code) in reported:
+            _remove(report, result)
+        else:
+            findings.append(finding)
+    _drop_details(report)
+    for finding in parsed:
+        _add_result(report, finding, rows)
+    _set_conforms(report)
+    return findings
+
+
+def sort_key(finding: Finding) -> tuple[str, int, int, str, str]:
+    """Order findings by file, line, severity (violations first), code and message."""
+    return (
+        finding.file,
+        finding.line,
+        SEVERITY_RANK[finding.severity],
+        finding.code,
+        finding.message,
+    )
+
+
+def counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """How many findings of each severity, every severity included.
+
+    >>> counts([])[Severity.WARNING]
+    0
+    """
+    found = Counter(finding.severity for finding in findings)
+    return {severity: found[severity] for severity in Severity}
+
+
+def summary(findings: Iterable[Finding]) -> str:
+    """The counts as a phrase.
+
+    >>> summary([])
+    '0 violations, 0 warnings, 0 infos'
+    """
+    return ", ".join(_how_many(count, severity) for severity, count in counts(findings).items())
+
+
+def _how_many(count: int, severity: Severity) -> str:
+    """``1 violation``, ``2 warnings``."""
+    return f"{count} {severity.value.lower()}{'' if count == 1 else 's'}"
+
+
+class ReportFormat(StrEnum):
+    """The formats of ``dllm-kg check``."""
+
+    TEXT = "text"
+    TURTLE = "turtle"
+    JSON = "json"
+
+
+def render_report(
+    report_format: ReportFormat,
+    conforms: bool,
+    report: Graph,
+    findings: list[Finding],
+    source: str,
+) -> str:
+    """The outcome of a check in one of the :class:`ReportFormat` formats."""
+    if report_format is ReportFormat.TURTLE:
+        return turtle_report(report)
+    if report_format is ReportFormat.JSON:
+        return json_report(findings, source, conforms)
+    return text_report(findings, source)
+
+
+def text_report(findings: list[Finding], source: str) -> str:
+    """The findings grouped by severity, one line each, then the summary."""
+    lines = []
+    for severity in Severity:
+        group = [finding for finding in findings if finding.severity is severity]
+        if group:
+            lines.append(f"{_how_many(len(group), severity)}:")
+            lines += [str(finding) for finding in group]
+            lines.append("")
+    lines.append(f"{source}: {summary(findings)}")
+    return "\n".join(lines) + "\n"
+
+
+def json_report(findings: list[Finding], source: str, conforms: bool) -> str:
+    """The findings as JSON, for scripts."""
+    document = {
+        "source": source,
+        "conforms": conforms,
+        "counts": {severity.value.lower(): n for severity, n in counts(findings).items()},
+        "findings": [finding_json(finding) for finding in findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One finding as a JSON object."""
+    row = finding.row
+    return {
+        "file": finding.file,
+        "line": finding.line,
+        "severity": finding.severity.value.lower(),
+        "code": finding.code,
+        "message": finding.message,
+        "row": {"section": row.section, "number": row.number} if row else None,
+        "node": getattr(finding, "node", None),
+    }
+
+
+def turtle_report(report: Graph) -> str:
+    """The SHACL validation report as Turtle."""
+    for prefix, namespace in {**PREFIXES, "sh": str(SH), "shapes": str(SHAPES)}.items():
+        report.bind(prefix, namespace, replace=True)
+    return report.serialize(format="turtle")
+
+
+# Results to findings ---------------------------------------------------------------------
+
+
+class _Rows:
+    """Where the nodes of a graph come from in the list."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.by_line = {
+            (str(graph.value(row, DLLM.sourceFile)), _number(line)): row
+            for row, line in graph.subject_objects(DLLM.sourceLine)
+        }
+        self.file = next((str(file) for file in graph.objects(None, DLLM.sourceFile)), "<graph>")
+
+    def of(self, node: Node) -> list[tuple[URIRef, SourceRow]]:
+        """The rows a node comes from, first line first: its own, or those of its papers."""
+        graph = self.graph
+        if (node, DLLM.sourceLine, None) in graph:
+            sources = [node]
+        else:
+            sources = list(graph.objects(node, PROV.wasDerivedFrom))
+            if not sources:  # a repository: the rows of the papers that give it as code
+                papers = graph.subjects(DLLM.hasCode, node)
+                sources = [
+                    row for paper in papers for row in graph.objects(paper, PROV.wasDerivedFrom)
+                ]
+        rows = [(source, self.row(source)) for source in set(sources)]
+        return sorted(
+            ((source, row) for source, row in rows if row.line != NO_LINE),
+            key=lambda pair: (pair[1].file, pair[1].line),
+        )
+
+    def row(self, source: Node) -> SourceRow:
+        """The record of one source row; what a broken graph lacks is left empty or 0."""
+        value = self.graph.value
+        section = str(value(source, DLLM.section, default=""))
+        return SourceRow(
+            file=str(value(source, DLLM.sourceFile, default=self.file)),
+            line=_number(value(source, DLLM.sourceLine)),
+            section=section,
+            section_key=section_key(section),
+            number=_number(value(source, DLLM.rowNumber)),
+            raw=str(value(source, DLLM.sourceText, default="")),
+        )
+
+    def shown(self, node: Node) -> str:
+        """A node as a maintainer reads it: a literal quoted, a node by its link or name."""
+        if isinstance(node, Literal):
+            return repr(str(node))
+        link = self.graph.value(node, DLLM.link)
+        if link is not None:
+            return str(link)
+        if isinstance(node, URIRef):
+            return self.graph.namespace_manager.normalizeUri(node)
+        return str(node)
+
+
+def _number(node: Node | None) -> int:
+    """A line or row number from the graph; 0 when it is missing or not a number."""
+    try:
+        return int(str(node)) if node is not None else NO_LINE
+    except ValueError:
+        return NO_LINE
+
+
+def _finding(report: Graph, result: Node, rows: _Rows) -> NodeFinding:
+    """The finding of one SHACL result, at the first row of its focus node."""
+    focus = report.value(result, SH.focusNode)
+    message = _message(report, result, rows)
+    listed = rows.of(focus)
+    severity = SEVERITIES[report.value(result, SH.resultSeverity)]
+    code = _code(report.value(result, SH.sourceShape))
+    if not listed:
+        message = f"{rows.shown(focus)}: {message}"
+        return NodeFinding(severity, code, message, rows.file, NO_LINE, None, str(focus))
+    (_, first), others = listed[0], listed[1:]
+    if others:
+        also = " and ".join(f"line {r.line}, row {r.number} of {r.section}" for _, r in others)
+        message = f"{message} (also listed at {also})"
+    return NodeFinding(severity, code, message, first.file, first.line, first, str(focus))
+
+
+def _message(report: Graph, result: Node, rows: _Rows) -> str:
+    """The result's message; for core constraints, followed by the value it is about."""
+    messages = sorted(str(message) for message in report.objects(result, SH.resultMessage))
+    message = messages[0] if messages else "does not conform"
+    value = report.value(result, SH.value)
+    component = report.value(result, SH.sourceConstraintComponent)
+    if value is None or component == SH.SPARQLConstraintComponent:
+        return message
+    return f"{message}: {rows.shown(value)}"
+
+
+def _code(shape: Node | None) -> str:
+    """A finding's code: the local name of the shape that reported it."""
+    text = str(shape or "")
+    return text[len(SHAPES) :] if text.startswith(str(SHAPES)) else "shacl"
+
+
+def _with_node(finding: Finding, rows: _Rows) -> NodeFinding:
+    """A list reader's finding, with the source row it is about."""
+    source = rows.by_line.get((finding.file, finding.line)) if finding.row else None
+    node = str(source) if source is not None else None
+    return NodeFinding(
+        finding.severity,
+        finding.code,
+        finding.message,
+        finding.file,
+        finding.line,
+        finding.row,
+        node,
+    )
+
+
+# The report graph ------------------------------------------------------------------------
+
+
+def _add_result(report: Graph, finding: Finding, rows: _Rows) -> None:
+    """Add a list reader's finding to the report as a result of the reader's component."""
+    result = BNode()
+    focus = rows.by_line.get((finding.file, finding.line)) if finding.row else None
+    for report_node in report.subjects(RDF.type, SH.ValidationReport):
+        report.add((report_node, SH.result, result))
+    report.add((result, RDF.type, SH.ValidationResult))
+    report.add((result, SH.focusNode, focus if focus is not None else DATASET_IRI))
+    report.add((result, SH.resultSeverity, SH[finding.severity.value]))
+    report.add((result, SH.sourceShape, SHAPES[finding.code]))
+    report.add((result, SH.sourceConstraintComponent, LIST_READER))
+    report.add((result, SH.resultMessage, Literal(finding.message)))
+
+
+def _set_conforms(report: Graph) -> None:
+    """SHACL's own rule: a report conforms when it has no result at all, of any severity."""
+    for report_node in report.subjects(RDF.type, SH.ValidationReport):
+        has_results = (report_node, SH.result, None) in report
+        report.set((report_node, SH.conforms, Literal(not has_results)))
+
+
+def _drop_details(report: Graph) -> None:
+    """Drop nested results (``sh:detail``): each finding is one top-level result."""
+    for result, detail in list(report.subject_objects(SH.detail)):
+        report.remove((result, SH.detail, detail))
+        _remove_tree(report, detail)
+
+
+def _remove(report: Graph, result: Node) -> None:
+    """Remove one result from the report."""
+    report.remove((None, SH.result, result))
+    _remove_tree(report, result)
+
+
+def _remove_tree(graph: Graph, node: Node) -> None:
+    """Remove a blank node's triples and, recursively, those of the blank nodes it holds."""
+    for _, _, value in list(graph.triples((node, None, None))):
+        graph.remove((node, None, value))
+        if isinstance(value, BNode) and (None, None, value) not in graph:
+            _remove_tree(graph, value)
+
+
+# pySHACL sends a SPARQL constraint's text once per focus node; rdflib parses every text
+# anew (50 to 200 ms for the constraints of shapes.ttl, more than evaluating them takes).
+
+
+class _PreparingProcessor(SPARQLProcessor):
+    """rdflib's SPARQL processor, parsing each distinct query text once."""
+
+    def query(  # type: ignore[override] # the names and order are rdflib's
+        self,
+        strOrQuery: str | Query,
+        initBindings: Mapping[str, Any] | None = None,
+        initNs: Mapping[str, Any] | None = None,
+        base: str | None = None,
+        DEBUG: bool = False,
+    ) -> Mapping[str, Any]:
+        if isinstance(strOrQuery, str):
+            namespaces = tuple(sorted((initNs or {}).items()))
+            strOrQuery = _prepared(strOrQuery, base, namespaces)
+        return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
+
+
+@lru_cache(maxsize=128)
+def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+    return translateQuery(parseQuery(text), base, dict(namespaces))
+
+
+@contextmanager
+def _queries_parsed_once() -> Iterator[None]:
+    """Use :class:`_PreparingProcessor` for rdflib's SPARQL queries inside the block."""
+    register("sparql", Processor, __name__, _PreparingProcessor.__name__)
+    try:
+        yield
+    finally:
+        register("sparql", Processor, SPARQLProcessor.__module__, SPARQLProcessor.__name__)
