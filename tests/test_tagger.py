@@ -97,3 +97,10 @@ def test_tag_without_title_is_an_error() -> None:
     result = runner.invoke(app, ["tag"])
     assert result.exit_code == 2
     assert "give a TITLE" in result.output
+
+
+def test_a_title_sharing_no_word_still_gets_the_most_common_technique() -> None:
+    titles = {"a": "Alpha Beta", "b": "Gamma Delta", "c": "Alpha Gamma"}
+    truth = {"a": ("x",), "b": ("y",), "c": ("y",)}
+    proposal = Tagger([]).fit(titles, truth).propose("Zeta Eta Theta")
+    assert proposal.techniques == {"y": ["no word matched: the most common technique"]}

@@ -218,7 +218,11 @@ class Tagger:
                 yield rule, rule.text
 
     def _borrow_from_nearest(self, title: str, proposal: Proposal) -> None:
-        """No word matched: take the techniques of the training title that shares most words."""
+        """No rule matched: borrow the techniques of the training title sharing most words.
+
+        A title that shares no word with any training title gets the techniques most often
+        curated, so that every paper has one; its evidence says so.
+        """
         words = set(words_of(title)) - STOPWORDS
         best, score = None, 0.0
         for example in self.examples:
@@ -229,6 +233,10 @@ class Tagger:
         if best is not None:
             for technique in best.techniques:
                 proposal.add("technique", technique, f"like '{best.title}'")
+        elif self.examples:
+            counts = Counter(t for example in self.examples for t in example.techniques)
+            technique = min(counts, key=lambda t: (-counts[t], t))
+            proposal.add("technique", technique, "no word matched: the most common technique")
 
     def _drop_broader(self, proposal: Proposal) -> None:
         """Keep the most specific techniques: a broader one is implied by its narrower one."""
