@@ -224,6 +224,8 @@ class Tagger:
         curated, so that every paper has one; its evidence says so.
         """
         words = set(words_of(title)) - STOPWORDS
+        if not words:  # an empty title says nothing: leave the paper for the shapes to report
+            return
         best, score = None, 0.0
         for example in self.examples:
             shared = len(words & example.words)
