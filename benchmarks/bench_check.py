@@ -14,43 +14,37 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-# Run as ``python benchmarks/bench_check.py``: this folder is on sys.path, so the build
-# benchmark next to this file imports as a plain module; the lists are the same.
-from bench_build import (
+# Run as ``python benchmarks/bench_check.py``: this folder is on sys.path, so the shared
+# module next to this file imports as a plain module; the lists are those of bench_build.py.
+from common import (
     BenchmarkError,
     Case,
+    add_options,
     default_command,
-    positive_int,
-    prepare_cases,
-    stderr_tail,
+    run_timed,
+    time_lists,
 )
+from common import markdown_table as timing_table
 
 #: ``dllm-kg check`` exits 0 without violations and 1 with; 2 means it could not read the list.
 CHECKED = (0, 1)
 
 
-def time_check(command: str, source: Path) -> tuple[float, dict[str, int]]:
-    """Run ``command check SOURCE --format json`` once: wall-clock seconds and counts."""
-    argv = [command, "check", str(source), "--format", "json"]
-    start = time.perf_counter()
+def time_check(command: str, case: Case, workdir: Path, run: int) -> tuple[float, dict[str, int]]:
+    """Run ``command check SOURCE --format json`` once: wall-clock seconds and counts.
+
+    ``workdir`` and ``run`` are unused: the signature is the one :func:`time_lists` calls.
+    """
+    argv = [command, "check", str(case.path), "--format", "json"]
+    elapsed, done = run_timed(argv, accept=CHECKED)
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise BenchmarkError(f"cannot run {command}: {error.strerror or error}") from error
-    elapsed = time.perf_counter() - start
-    if done.returncode not in CHECKED:
-        raise BenchmarkError(
-            f"`{' '.join(argv)}` exited with {done.returncode}: {stderr_tail(done.stderr)}"
-        )
-    return elapsed, json.loads(done.stdout)["counts"]
+        return elapsed, json.loads(done.stdout)["counts"]
+    except (ValueError, KeyError):
+        raise BenchmarkError(f"`{' '.join(argv)}` printed no JSON report") from None
 
 
 def markdown_table(results: Sequence[tuple[Case, list[float], dict[str, int]]]) -> str:
@@ -62,32 +56,18 @@ def markdown_table(results: Sequence[tuple[Case, list[float], dict[str, int]]]) 
     |------|--------:|-----:|--------:|-----------:|---------------------:|
     | x | 10 | 3 | 1.000 | 2.000 | 1 / 2 / 0 |
     """
-    lines = [
-        "| list | entries | runs | min (s) | median (s) | findings (V / W / I) |",
-        "|------|--------:|-----:|--------:|-----------:|---------------------:|",
+    findings = [
+        " / ".join(str(counts[severity]) for severity in ("violation", "warning", "info"))
+        for _, _, counts in results
     ]
-    for case, times, counts in results:
-        found = " / ".join(str(counts[severity]) for severity in ("violation", "warning", "info"))
-        lines.append(
-            f"| {case.label} | {case.entries:,} | {len(times)} "
-            f"| {min(times):.3f} | {statistics.median(times):.3f} | {found} |"
-        )
-    return "\n".join(lines)
+    timings = [(case, times) for case, times, _ in results]
+    return timing_table(timings, ("findings (V / W / I)", findings))
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes", type=positive_int, nargs="*", default=[10000],
-        help="entries of each synthetic list (default: 10000; none: bundled list only)",
-    )  # fmt: skip
-    parser.add_argument("--repeat", type=positive_int, default=3, help="runs per list")
-    parser.add_argument(
-        "--command", default=None,
-        help="the dllm-kg executable (default: next to this Python, else on PATH)",
-    )  # fmt: skip
-    parser.add_argument("--seed", type=int, default=0, help="synthetic-list seed (default: 0)")
+    add_options(parser, sizes=[10000], repeat="runs per list")
     return parser.parse_args(argv)
 
 
@@ -95,19 +75,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Generate the lists, time the checks and print the table."""
     args = parse_args(argv)
     command = args.command or default_command()
-    results = []
     try:
-        with tempfile.TemporaryDirectory(prefix="dllm-kg-bench-") as tmp:
-            # Set-up is not timed: the synthetic lists are written here, once, before any
-            # check runs; this is a benchmark of `dllm-kg check`, not of the generator.
-            for case in prepare_cases(args.sizes, args.seed, Path(tmp)):
-                times, counts = [], {}
-                for run in range(args.repeat):
-                    progress = f"checking {case.path.name}, run {run + 1}/{args.repeat}"
-                    print(progress, file=sys.stderr)
-                    elapsed, counts = time_check(command, case.path)
-                    times.append(elapsed)
-                results.append((case, times, counts))
+        # This is a benchmark of `dllm-kg check`, not of the generator: the synthetic lists
+        # are written once, before any check runs.
+        results = time_lists(args, command, "checking", time_check)
     except BenchmarkError as error:
         sys.exit(f"bench_check: error: {error}")
     print(f"`{Path(command).name} check`, wall-clock seconds including interpreter start-up:\n")

@@ -21,11 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# Run as ``python benchmarks/bench_queries.py``: this folder is on sys.path, so the shared
+# module next to this file imports as a plain module.
+from common import TEMP_PREFIX, add_options, write_synthetic
 from rdflib.namespace import RDF
-
-# Run as ``python benchmarks/bench_queries.py``: this folder is on sys.path, so the generator
-# next to this file imports as a plain module.
-from synthetic import generate
 
 from dllm_kg.namespaces import DLLM
 from dllm_kg.query import (
@@ -106,28 +105,10 @@ def markdown_table(label: str, triples: int, timings: Sequence[Timing]) -> str:
     return "\n".join(lines)
 
 
-def positive_int(text: str) -> int:
-    """An ``argparse`` type for integers of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes", type=positive_int, nargs="*", default=[10000],
-        help="entries of each synthetic list (default: 10000; none: bundled list only)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--repeat", type=positive_int, default=3, help="runs per query (default: 3)"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="synthetic-list seed (default: 0)")
+    add_options(parser, sizes=[10000], repeat="runs per query (default: 3)", command=False)
     return parser.parse_args(argv)
 
 
@@ -135,11 +116,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Build each list's graph, time the queries and print one table per list."""
     args = parse_args(argv)
     tables = []
-    with tempfile.TemporaryDirectory(prefix="dllm-kg-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:
         cases: list[tuple[str, Path | None]] = [("bundled list", None)]
         for size in args.sizes:
-            path = Path(tmp) / f"synthetic-{size}.md"
-            path.write_text(generate(size, args.seed), encoding="utf-8", newline="\n")
+            path = write_synthetic(Path(tmp), size, args.seed)
             cases.append((f"synthetic list, {size:,} entries (seed {args.seed})", path))
         for label, path in cases:
             print(f"building the graph of the {label}", file=sys.stderr)

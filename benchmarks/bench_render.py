@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Run as ``python benchmarks/bench_render.py``: this folder is on sys.path.
-from synthetic import generate
+from common import write_synthetic
 
 from dllm_kg.pipeline import load
 from dllm_kg.render import render_page
@@ -71,9 +71,7 @@ def synthetic_graph(nodes: int, workdir: Path) -> tuple[str, object]:
     """A synthetic list's graph whose figure has about ``nodes`` nodes."""
     entries = max(3, round(nodes / NODES_PER_ENTRY))
     for _ in range(2):
-        path = workdir / f"synthetic-{entries}.md"
-        path.write_text(generate(entries), encoding="utf-8")
-        _, graph = load(path)
+        _, graph = load(write_synthetic(workdir, entries))
         drawn = connection_graph(graph).number_of_nodes()
         if abs(drawn - nodes) <= nodes * 0.02:
             break
