@@ -67,3 +67,12 @@ def test_refuses_to_replace_a_folder_of_other_files(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "is not a dllm-kg build" in result.output
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "file.md").write_text("x")
+    command = [sys.executable, "-m", "dllm_kg", "build", "-o", str(tmp_path / "file.md" / "sub")]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("dllm-kg: error: ")
+    assert len(result.stderr.splitlines()) == 1

@@ -147,7 +147,7 @@ def test_a_failed_write_leaves_the_earlier_build(
         return real_write(path, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing_write)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(ExportError, match="No space left"):
         write_exports({name: b"changed" for name in files}, out)
     monkeypatch.undo()
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before

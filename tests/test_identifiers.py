@@ -136,3 +136,8 @@ def test_tracking_is_stripped_from_web_links_too() -> None:
 
 def test_characters_not_allowed_in_iris_are_encoded() -> None:
     assert iri_safe('https://a.org/x y"<z>') == "https://a.org/x%20y%22%3Cz%3E"
+
+
+def test_openreview_ids_are_encoded_in_the_forum_link() -> None:
+    identifier = normalise("https://openreview.net/pdf?id=a%20b%3E%22c")
+    assert identifier.url == "https://openreview.net/forum?id=a%20b%3E%22c"

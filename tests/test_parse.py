@@ -217,3 +217,32 @@ def test_unreadable_input_is_one_clear_error(
         path.write_bytes(content)
     with pytest.raises(ListError, match=re.escape(message)):
         parse_file(path)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "http://[abc/x",
+        "[Link](https://u@x.org:abc/)",
+        "https://x.org/a%zz",
+    ],
+)
+def test_links_that_are_no_valid_iri_are_refused_not_a_traceback(cell: str) -> None:
+    parsed = parse_rows(TABLE_II, f"| A | {cell} | N/A |\n")
+    assert parsed.papers[0].link is None
+    assert "refused-link" in [f.code for f in parsed.findings]
+
+
+def test_lines_are_counted_as_markdown_counts_them() -> None:
+    text = (
+        "# I. Papers\n\n"
+        + TABLE_II
+        + "| A\x0cB | [Link](https://a.org/1) | N/A |\n| C | N/A | N/A |\n"
+    )
+    parsed = parse_text(text, "t.md")
+    assert [(p.row.line, p.row.raw[:4]) for p in parsed.papers] == [(5, "| A\x0c"), (6, "| C ")]
+
+
+def test_html_in_a_title_is_kept_as_text() -> None:
+    parsed = parse_rows(TABLE_II, "| <b>Bold</b> Title <script>x()</script> | N/A | N/A |\n")
+    assert parsed.papers[0].title == "<b>Bold</b> Title <script>x()</script>"

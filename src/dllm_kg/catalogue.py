@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING
 from rdflib import Literal
 
 from dllm_kg.constants import QUERIES_DIR, QUERY_CATALOGUE_PATH
+from dllm_kg.errors import DllmKgError
 from dllm_kg.results import Triple, display, ntriples_term
 
 if TYPE_CHECKING:  # query.py imports this module; only the catalogue's type hints need it
     from dllm_kg.query import KnowledgeGraph
 
 
-class QueryError(Exception):
+class QueryError(DllmKgError):
     """A query that cannot be found, read, bound or run; the message says which and why."""
 
 

@@ -11,14 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from dllm_kg.constants import EXPORTS_DIR
-from dllm_kg.curate import CurationError, evaluate_tagger, load_tagger
-from dllm_kg.export import ExportError
-from dllm_kg.parse import ListError
+from dllm_kg.curate import evaluate_tagger, load_tagger
+from dllm_kg.errors import DllmKgError
 from dllm_kg.pipeline import BuildResult, build, check, load
 from dllm_kg.query import (
     Engine,
     Format,
-    QueryError,
     QueryResult,
     find_query,
     list_queries,
@@ -28,7 +26,7 @@ from dllm_kg.query import (
     run_sparql,
 )
 from dllm_kg.records import Severity
-from dllm_kg.render import PAGE_FILE, FigureError, write_figure
+from dllm_kg.render import PAGE_FILE, write_figure
 from dllm_kg.stats import Stats, connection_graph, figure_stats
 from dllm_kg.tagger import Evaluation, Proposal, Scores
 from dllm_kg.validate import ReportFormat, render_report, summary
@@ -73,7 +71,7 @@ def build_command(
     """
     try:
         result = build(source, out, label=str(source) if source else None, strict=strict)
-    except (ListError, ExportError) as error:
+    except DllmKgError as error:
         fail(str(error))
     print_summary(result, out)
     if strict and not result.conforms:
@@ -117,7 +115,7 @@ def check_command(
     """
     try:
         result = check(source, label=str(source) if source else None)
-    except (ListError, CurationError) as error:
+    except DllmKgError as error:
         fail(str(error))
     text = render_report(
         report_format, result.conforms, result.report, result.findings, result.parsed.source
@@ -142,7 +140,7 @@ def tag_command(
             print_proposal(load_tagger().propose(title))
         else:
             fail("give a TITLE to tag, or --evaluate")
-    except CurationError as error:
+    except DllmKgError as error:
         fail(str(error))
 
 
@@ -222,7 +220,7 @@ def query_command(
             for name in params:
                 canned.parameter(name)  # an unknown name fails before the graph is built
             result = run_query(load_graph(source), canned, params, engine)
-    except (QueryError, ListError) as error:
+    except DllmKgError as error:
         fail(str(error))
     print_result(result, output_format)
 
@@ -252,7 +250,7 @@ def render_command(
     try:
         _, graph = load(source, label=str(source) if source else None)
         size = write_figure(graph, out)
-    except (ListError, CurationError, FigureError) as error:
+    except DllmKgError as error:
         fail(str(error))
     console.print(f"wrote {out} ({size:,} bytes)", markup=False)
 
@@ -265,7 +263,7 @@ def stats_command(
     """Print what networkx tells about the figure: areas, bridges, central techniques."""
     try:
         _, graph = load(source, label=str(source) if source else None)
-    except (ListError, CurationError) as error:
+    except DllmKgError as error:
         fail(str(error))
     print_stats(figure_stats(connection_graph(graph), top))
 

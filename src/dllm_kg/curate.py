@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from dllm_kg.constants import ANNOTATIONS_PATH, MODELS_PATH, RULES_DIR
+from dllm_kg.errors import DllmKgError
 from dllm_kg.graph import VOCABULARY_PATHS, Triple, build_graph, group_papers
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.records import ParsedList
@@ -26,7 +27,7 @@ CURATED = AGENT["curation"]
 TAGGED = AGENT["tagger"]
 
 
-class CurationError(Exception):
+class CurationError(DllmKgError):
     """A curated data file cannot be read or breaks its schema."""
 
 

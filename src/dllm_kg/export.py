@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from dllm_kg.constants import UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL
+from dllm_kg.errors import DllmKgError
 from dllm_kg.graph import DATASET_IRI, new_graph
 from dllm_kg.namespaces import BASE, DLLM, PREFIXES
 
@@ -44,7 +45,7 @@ _BOOLEAN_TYPES = {str(XSD.boolean)}
 _STRING_TYPES = {str(XSD.string)}
 
 
-class ExportError(Exception):
+class ExportError(DllmKgError):
     """The output folder cannot be written."""
 
 
@@ -64,17 +65,23 @@ def render_exports(graph: Graph) -> dict[str, bytes]:
 def write_exports(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
     """Write the files into ``out_dir`` all at once: a failure leaves an earlier build as it was.
 
-    :raises ExportError: when ``out_dir`` is something other than an earlier build.
+    :raises ExportError: when ``out_dir`` is something other than an earlier build, or cannot
+        be written.
     """
     out_dir = out_dir.resolve()
     _check_replaceable(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    except OSError as error:
+        raise ExportError(f"{out_dir} cannot be written ({error.strerror})") from None
     try:
         for name, data in {**files, MARKER_FILE: b""}.items():
             (staging / name).write_bytes(data)
         staging.chmod(0o755)
         _swap_into_place(staging, out_dir)
+    except OSError as error:
+        raise ExportError(f"{out_dir} cannot be written ({error.strerror})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / name for name in files]

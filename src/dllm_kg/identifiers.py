@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+import pyoxigraph as ox
+
 from dllm_kg.namespaces import (
     ARXIV_ABS,
     DOI_RESOLVER,
@@ -17,6 +19,8 @@ from dllm_kg.namespaces import (
     OPENREVIEW_FORUM,
 )
 
+#: Link schemes the list may use; any other link is refused.
+ALLOWED_SCHEMES = frozenset({"http", "https"})
 #: Query parameters that only track the reader; stripped from every link.
 TRACKING_PARAMETERS = frozenset({"casa_token", "fbclid", "gclid", "mc_cid", "mc_eid", "_hsenc"})
 TRACKING_PREFIXES = ("utm_",)
@@ -86,6 +90,26 @@ def normalise(link: str) -> Identifier:
     return Identifier(Scheme.WEB, url, url, stripped)
 
 
+def link_problem(link: str) -> str | None:
+    """Why a link cannot be read into the graph, or None when it can.
+
+    Only http and https links are read, and their normalised form must be a valid IRI.
+
+    >>> link_problem("javascript:alert(1)"), link_problem("https://x.org/a%zz")
+    ('only http and https links are read', 'not a valid web address')
+    >>> link_problem("https://arxiv.org/abs/2401.00001") is None
+    True
+    """
+    try:
+        scheme = urlsplit(link).scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            return "only http and https links are read"
+        ox.NamedNode(normalise(link).url)
+    except ValueError:
+        return "not a valid web address"
+    return None
+
+
 def iri_safe(url: str) -> str:
     """Percent-encode the characters that may not stand in an IRI (spaces, brackets, quotes).
 
@@ -147,7 +171,7 @@ def _openreview(path: str, query: str) -> _Found:
     forum = dict(parse_qsl(query)).get("id")
     if path.rstrip("/") not in ("/pdf", "/forum") or not forum:
         return None
-    return Scheme.OPENREVIEW, forum, OPENREVIEW_FORUM + forum
+    return Scheme.OPENREVIEW, forum, OPENREVIEW_FORUM + quote(forum, safe="")
 
 
 def _github(path: str, query: str) -> _Found:

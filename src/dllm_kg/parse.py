@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
+from dllm_kg.errors import DllmKgError
+from dllm_kg.identifiers import link_problem
 from dllm_kg.records import (
     Finding,
     ModelRow,
@@ -29,13 +31,13 @@ from dllm_kg.records import (
 SURVEY_MARKERS = ("✅", "[Survey Article]")
 #: Cells that mean "no link".
 EMPTY_CELLS = frozenset({"", "n/a", "na", "-", "—", "none"})
-#: Link schemes the list may use; any other link is refused.
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 #: The tables we know, by their normalised column names.
 PAPER_COLUMNS = ("paper title", "url", "code")
 MODEL_COLUMNS = ("model name", "parameters", "url")
 NUMBER_COLUMN = "no."
 
+#: Line breaks as markdown-it counts them (str.splitlines also breaks at \f, \x1c, U+2028, ...).
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 _SIZE = re.compile(r"^(?P<bound><=|≤|<)?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMBT])$", re.I)
 _UNITS = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 #: Block structure only: cells are parsed inline one by one, and only where they hold markup.
@@ -44,11 +46,14 @@ _INLINE = MarkdownIt("commonmark")
 # Keep every link markdown-it finds: the reader refuses unsafe schemes itself, with a finding,
 # instead of markdown-it turning them silently into text.
 _INLINE.validateLink = lambda url: True
+#: Inline tokens whose content is visible text; raw HTML is kept as the text it is.
+_TEXT_TOKENS = frozenset({"text", "code_inline", "softbreak", "html_inline"})
+_HEADING_TOKENS = _TEXT_TOKENS - {"html_inline"}
 #: Characters that may start inline markup; a cell with none of them is plain text.
 _MARKUP = frozenset("[]*_`<>&\\!~")
 
 
-class ListError(Exception):
+class ListError(DllmKgError):
     """The input cannot be read at all (missing, unreadable, not text)."""
 
 
@@ -79,7 +84,7 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
     >>> parsed.papers[0].title, parsed.papers[0].row.line
     ('A Title', 4)
     """
-    reader = _Reader(file, text.splitlines())
+    reader = _Reader(file, _LINE_BREAK.split(text))
     reader.read(_BLOCKS.parse(text))
     if not reader.papers and not reader.models:
         reader.finding(Severity.VIOLATION, "no-tables", "no paper or model table found", 1)
@@ -161,7 +166,7 @@ class _Reader:
         heading = ""
         for index, token in enumerate(tokens):
             if token.type == "heading_open":
-                heading = _plain_text(tokens[index + 1])
+                heading = _heading_text(tokens[index + 1])
             elif token.type == "table_open":
                 self._read_table(tokens, index, heading)
 
@@ -245,7 +250,7 @@ class _Reader:
         if not hrefs:
             if text.lower() in EMPTY_CELLS:
                 return None
-            hrefs = [text] if urlsplit(text).scheme else []
+            hrefs = [text] if _looks_like_link(text) else []
             message = f"{what} cell {cell.content!r} is not a Markdown link"
             self.finding(Severity.WARNING, "malformed-link-cell", message, row.line, row)
             if not hrefs:
@@ -259,12 +264,20 @@ class _Reader:
             message = f"{what} is a nested link [..]([..](..)); reading the inner target {inner}"
             self.finding(Severity.WARNING, "nested-link", message, row.line, row)
             href = inner
-        scheme = urlsplit(href).scheme.lower()
-        if scheme not in ALLOWED_SCHEMES:
-            message = f"{what} {href!r} refused: only http and https links are read"
+        problem = link_problem(href)
+        if problem:
+            message = f"{what} {href!r} refused: {problem}"
             self.finding(Severity.VIOLATION, "refused-link", message, row.line, row)
             return None
         return href
+
+
+def _looks_like_link(text: str) -> bool:
+    """Whether a cell's plain text starts like a URL (``scheme:...``)."""
+    try:
+        return bool(urlsplit(text).scheme)
+    except ValueError:
+        return True  # a broken URL is still meant as a link: refused with a finding
 
 
 def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[Token]]]:
@@ -280,6 +293,13 @@ def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[Tok
             cells.append(token)
         elif token.type == "tr_close":
             yield line, cells
+
+
+def _heading_text(inline: Token) -> str:
+    """A heading's visible text: its HTML (such as an ``<a name>`` anchor) left out."""
+    children = _INLINE.parseInline(inline.content)[0].children or ()
+    text = "".join(child.content for child in children if child.type in _HEADING_TOKENS)
+    return " ".join(text.split())
 
 
 def _plain_text(inline: Token) -> str:
@@ -298,9 +318,7 @@ def _cell(content: str) -> tuple[str, tuple[str, ...]]:
     if _MARKUP.isdisjoint(content):
         return " ".join(content.split()), ()
     children = [child for token in _INLINE.parseInline(content) for child in token.children or ()]
-    text = "".join(
-        child.content for child in children if child.type in ("text", "code_inline", "softbreak")
-    )
+    text = "".join(child.content for child in children if child.type in _TEXT_TOKENS)
     hrefs = tuple(str(c.attrs.get("href", "")) for c in children if c.type == "link_open")
     return " ".join(text.split()), hrefs
 

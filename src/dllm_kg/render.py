@@ -22,6 +22,7 @@ from pyvis.network import Network
 from rdflib import Graph
 
 from dllm_kg.constants import TEMPLATES_DIR
+from dllm_kg.errors import DllmKgError
 from dllm_kg.layout import AREA_FONT, RING_FONT, Layout, figure_layout
 from dllm_kg.namespaces import AREAS, BASE
 from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
@@ -120,7 +121,7 @@ def render_figures(graph: Graph) -> dict[str, bytes]:
     }
 
 
-class FigureError(Exception):
+class FigureError(DllmKgError):
     """The figure cannot be written (unknown file type, or the file cannot be written)."""
 
 
