@@ -289,3 +289,14 @@ def test_hostile_list_end_to_end(browser: object, tmp_path: Path) -> None:
         assert all(href.startswith("https://") for href in hrefs)
         assert opened.requests == [opened.url]
         assert opened.errors() == []
+
+
+def test_a_broken_address_is_ignored(browser: object, bundled_file: Path) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(bundled_file.as_uri() + "#%")
+    page.wait_for_selector("body[data-drawn]", state="attached", timeout=DRAW_TIMEOUT)
+    assert errors == []
+    context.close()

@@ -148,3 +148,34 @@ def test_a_syntax_error_in_a_file_names_it_and_the_line(tmp_path: Path) -> None:
 def test_an_injection_attempt_is_a_plain_value() -> None:
     code, out, _ = query("title-search", "-p", 'keyword=" } ; DROP ALL ; #', "-f", "csv")
     assert (code, out) == (0, "keyword,paper,title,link\n")
+
+
+def test_evaluation_errors_and_service_calls_are_one_line_errors(tmp_path: Path) -> None:
+    bad_regex = 'SELECT ?t WHERE { ?p dcterms:title ?t FILTER(REGEX(?t, "(")) }'
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    binary = tmp_path / "binary.rq"
+    binary.write_bytes(b"\xff\xfe\x00")
+    for argv in (["-e", bad_regex], ["-e", service], [str(binary)]):
+        result = runner.invoke(app, ["query", *argv])
+        assert result.exit_code == 2, (argv, result.output)
+        assert "Traceback" not in result.output
+        assert result.output.startswith("dllm-kg: error: "), result.output
+
+
+def test_json_ld_with_a_remote_context_is_refused_not_fetched(tmp_path: Path) -> None:
+    source = tmp_path / "remote.jsonld"
+    source.write_text('{"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "http://a/x"}')
+    result = runner.invoke(app, ["query", "-e", "ASK { ?s ?p ?o }", "--source", str(source)])
+    assert result.exit_code == 2, result.output
+    assert "is not a local file; it is not fetched" in result.output
+
+
+def test_an_exported_json_ld_is_read_with_its_local_context(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert runner.invoke(app, ["build", "-o", str(out)]).exit_code == 0
+    query = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dllm:Paper }"
+    result = runner.invoke(
+        app, ["query", "-e", query, "--source", str(out / "dllm-kg.jsonld"), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["n", "109"]

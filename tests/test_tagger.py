@@ -99,8 +99,9 @@ def test_tag_without_title_is_an_error() -> None:
     assert "give a TITLE" in result.output
 
 
-def test_a_title_sharing_no_word_still_gets_the_most_common_technique() -> None:
+def test_a_title_sharing_no_word_gets_no_guess() -> None:
     titles = {"a": "Alpha Beta", "b": "Gamma Delta", "c": "Alpha Gamma"}
     truth = {"a": ("x",), "b": ("y",), "c": ("y",)}
-    proposal = Tagger([]).fit(titles, truth).propose("Zeta Eta Theta")
-    assert proposal.techniques == {"y": ["no word matched: the most common technique"]}
+    fitted = Tagger([]).fit(titles, truth)
+    assert fitted.propose("Zeta Eta Theta").techniques == {}
+    assert fitted.propose("Delta Zeta").techniques == {"y": ["like 'Gamma Delta'"]}

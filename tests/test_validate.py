@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -551,3 +552,14 @@ def test_the_readme_shows_the_hook_and_a_workflow() -> None:
     assert "id: dllm-kg-check" in section
     assert "dllm-kg check README.md" in section
     assert readme.index("## Checking the list") < readme.index("## Layout")
+
+
+def test_the_turtle_report_is_the_same_text_on_every_run() -> None:
+    def report(seed: str) -> str:
+        command = [sys.executable, "-m", "dllm_kg", "check", str(DEFECTS), "--format", "turtle"]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        return subprocess.run(command, capture_output=True, text=True, env=env).stdout
+
+    first = report("1")
+    assert "sh:ValidationReport" in first
+    assert report("2") == first

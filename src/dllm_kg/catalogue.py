@@ -52,6 +52,7 @@ _PARAM = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<default>.+?)\s*"
     r"\(kind:\s*(?P<kind>[a-z]+)\)\s*(?:-\s*(?P<description>.*))?$"
 )
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -160,6 +161,8 @@ def read_query_file(path: Path) -> CannedQuery:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise QueryError(f"{path}: cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{path}: not UTF-8 text (byte {error.start})") from None
     return parse_query(text, path.stem, path)
 
 
@@ -210,6 +213,17 @@ def query_form(text: str) -> str:
     """
     match = _FORM.search(_strip_comments(text))
     return match.group(1).upper() if match else ""
+
+
+def calls_service(text: str) -> bool:
+    """Whether a query asks another endpoint (``SERVICE``): dllm-kg never goes to the network.
+
+    >>> calls_service("SELECT * { SERVICE <http://x.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> calls_service("# SERVICE in a comment\\nSELECT * { ?s ?p ?o }")
+    False
+    """
+    return bool(_SERVICE.search(_strip_comments(text)))
 
 
 def _strip_comments(text: str) -> str:

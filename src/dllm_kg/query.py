@@ -15,6 +15,7 @@ query text, so a parameter is only ever a value. pyoxigraph binds only variables
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from dllm_kg.catalogue import (
     CannedQuery,
     Parameter,
     QueryError,
+    calls_service,
     find_query,
     get_query,
     list_queries,
@@ -196,11 +198,39 @@ def load_graph(source: str | Path | None = None) -> KnowledgeGraph:
 
 def _parse_rdf(path: Path) -> Graph:
     graph = Graph(bind_namespaces="none")
+    rdf_format = RDF_FORMATS[path.suffix.lower()][0]
     try:
-        graph.parse(path, format=RDF_FORMATS[path.suffix.lower()][0])
+        if rdf_format == "json-ld":
+            graph.parse(data=json.dumps(_local_json_ld(path)), format=rdf_format)
+        else:
+            graph.parse(path, format=rdf_format)
+    except QueryError:
+        raise
     except Exception as error:  # rdflib's parsers raise many kinds
         raise QueryError(f"{path}: not valid RDF ({error})") from None
     return graph
+
+
+def _local_json_ld(path: Path) -> dict:
+    """A JSON-LD document with its context files, next to it, read in: nothing is fetched."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    contexts = document.get("@context") if isinstance(document, dict) else None
+    if isinstance(contexts, str | list):
+        document["@context"] = [
+            _local_context(path, item) if isinstance(item, str) else item
+            for item in (contexts if isinstance(contexts, list) else [contexts])
+        ]
+    return document
+
+
+def _local_context(path: Path, reference: str) -> object:
+    if ":" in reference or reference.startswith("/"):
+        raise QueryError(f"{path}: context {reference} is not a local file; it is not fetched")
+    context_file = path.parent / reference
+    try:
+        return json.loads(context_file.read_text(encoding="utf-8"))["@context"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise QueryError(f"{path}: context {context_file} cannot be read") from None
 
 
 # Binding parameters ----------------------------------------------------------------------------
@@ -412,6 +442,8 @@ def _engine(engine: Engine | str) -> Engine:
 def _run(
     kg: KnowledgeGraph, text: str, bindings: Mapping[str, Identifier], engine: Engine, name: str
 ) -> QueryResult:
+    if calls_service(text):
+        raise QueryError(f"{name}: SERVICE is refused: queries run on the local graph only")
     if engine is Engine.OXIGRAPH:
         return _run_oxigraph(kg.store, text, bindings, name)
     return _run_rdflib(kg.graph, text, bindings, name)
@@ -430,16 +462,16 @@ def _run_rdflib(
             line, column = _first_use(text, prefix[1] + ":")
             detail = f"undeclared prefix {prefix[1]}:"
         raise QueryError(_syntax_message(name, line, column, detail)) from None
-    try:
+    try:  # rdflib evaluates lazily: errors (a bad regex, ...) come while reading the rows
         result = graph.query(prepared, initBindings=dict(bindings))
-    except Exception as error:  # evaluation errors: a SERVICE call, a bad function, ...
+        if result.type == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = tuple(str(variable) for variable in result.vars or ())
+            return QueryResult("SELECT", variables, [tuple(row) for row in result])
+        return QueryResult(result.type, triples=frozenset(result.graph or ()))
+    except Exception as error:  # evaluation errors: a bad function argument, ...
         raise QueryError(f"{name}: cannot run on rdflib: {error}") from None
-    if result.type == "ASK":
-        return QueryResult("ASK", boolean=bool(result.askAnswer))
-    if result.type == "SELECT":
-        variables = tuple(str(variable) for variable in result.vars or ())
-        return QueryResult("SELECT", variables, [tuple(row) for row in result])
-    return QueryResult(result.type, triples=frozenset(result.graph or ()))
 
 
 def _run_oxigraph(

@@ -220,12 +220,10 @@ class Tagger:
     def _borrow_from_nearest(self, title: str, proposal: Proposal) -> None:
         """No rule matched: borrow the techniques of the training title sharing most words.
 
-        A title that shares no word with any training title gets the techniques most often
-        curated, so that every paper has one; its evidence says so.
+        A title that shares no word with any training title gets nothing: guessing would hide
+        the ``missing-technique`` finding that asks a curator to annotate it.
         """
         words = set(words_of(title)) - STOPWORDS
-        if not words:  # an empty title says nothing: leave the paper for the shapes to report
-            return
         best, score = None, 0.0
         for example in self.examples:
             shared = len(words & example.words)
@@ -235,10 +233,6 @@ class Tagger:
         if best is not None:
             for technique in best.techniques:
                 proposal.add("technique", technique, f"like '{best.title}'")
-        elif self.examples:
-            counts = Counter(t for example in self.examples for t in example.techniques)
-            technique = min(counts, key=lambda t: (-counts[t], t))
-            proposal.add("technique", technique, "no word matched: the most common technique")
 
     def _drop_broader(self, proposal: Proposal) -> None:
         """Keep the most specific techniques: a broader one is implied by its narrower one."""

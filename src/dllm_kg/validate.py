@@ -14,6 +14,7 @@ from typing import Any
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF
 from rdflib.plugin import register
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -216,10 +217,13 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def turtle_report(report: Graph) -> str:
-    """The SHACL validation report as Turtle."""
+    """The SHACL validation report as Turtle; blank nodes get canonical labels, so that the
+    same report always gives the same text."""
+    canonical = Graph(bind_namespaces="none")
+    canonical += to_canonical_graph(report)
     for prefix, namespace in {**PREFIXES, "sh": str(SH), "shapes": str(SHAPES)}.items():
-        report.bind(prefix, namespace, replace=True)
-    return report.serialize(format="turtle")
+        canonical.bind(prefix, namespace, replace=True)
+    return canonical.serialize(format="turtle")
 
 
 # Results to findings ---------------------------------------------------------------------

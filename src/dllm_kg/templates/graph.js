@@ -466,7 +466,8 @@ var dllm = (function () {
     if (location.hash !== key) { history.replaceState(null, "", key || location.pathname); }
   }
   function fromAddress() {
-    var key = decodeURI(location.hash.slice(1));
+    var key;
+    try { key = decodeURI(location.hash.slice(1)); } catch (error) { return; }  // e.g. "#%"
     var id = info.has(data.base + key) ? data.base + key : key;
     if (key && info.has(id) && network.getSelectedNodes()[0] !== id) { focus(id); }
   }
