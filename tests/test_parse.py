@@ -153,8 +153,16 @@ def test_extra_cells_are_reported_not_lost() -> None:
 
 def test_missing_cells_and_title_are_reported() -> None:
     parsed = parse_rows(TABLE_II, "|  | [Link](https://a.org/1) |\n")
-    assert [f.code for f in parsed.findings] == ["missing-title"]
+    assert [f.code for f in parsed.findings] == ["missing-cells", "missing-title"]
+    assert "row has 2 cells, the table 3" in parsed.findings[0].message
     assert parsed.papers[0].code is None
+
+
+def test_a_table_without_rows_is_named_as_such() -> None:
+    parsed = parse_text(f"# I. Papers\n\n{TABLE_II}", "t.md")
+    assert [(f.code, f.message) for f in parsed.findings] == [
+        ("no-tables", "the list's tables have no rows")
+    ]
 
 
 def test_text_instead_of_a_link_is_a_malformed_cell() -> None:

@@ -18,9 +18,8 @@ from dllm_kg.constants import (
     UPSTREAM_LICENSE_URL,
     UPSTREAM_URL,
 )
-from dllm_kg.identifiers import Identifier, Scheme, normalise
+from dllm_kg.identifiers import Identifier, Scheme, normalise, slug
 from dllm_kg.namespaces import CC, DATASET, DCAT, DLLM, MODEL, PAPER, PREFIXES, REPOSITORY, SOURCE
-from dllm_kg.parse import slug
 from dllm_kg.records import ModelRow, PaperRow, ParsedList, SourceRow
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -88,6 +89,16 @@ def normalise(link: str) -> Identifier:
                 scheme, value, canonical = found
                 return Identifier(scheme, value, canonical, stripped)
     return Identifier(Scheme.WEB, url, url, stripped)
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens.
+
+    >>> slug("FLoRA: Enhancing Vision-Language Models")
+    'flora-enhancing-vision-language-models'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def link_problem(link: str) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,7 @@ from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from dllm_kg.errors import DllmKgError
-from dllm_kg.identifiers import link_problem
+from dllm_kg.identifiers import link_problem, slug
 from dllm_kg.records import (
     Finding,
     ModelRow,
@@ -87,7 +86,8 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
     reader = _Reader(file, _LINE_BREAK.split(text))
     reader.read(_BLOCKS.parse(text))
     if not reader.papers and not reader.models:
-        reader.finding(Severity.VIOLATION, "no-tables", "no paper or model table found", 1)
+        message = "the list's tables have no rows" if reader.tables else "no paper or model table"
+        reader.finding(Severity.VIOLATION, "no-tables", message, 1)
     return ParsedList(
         source=file,
         papers=tuple(reader.papers),
@@ -124,16 +124,6 @@ def section_key(heading: str) -> str:
     return slug(re.sub(r"^[IVXLC]+\.\s*", "", heading.strip()))
 
 
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens.
-
-    >>> slug("FLoRA: Enhancing Vision-Language Models")
-    'flora-enhancing-vision-language-models'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 @dataclass(frozen=True, slots=True)
 class _Table:
     """A table's heading and the column index of each known column."""
@@ -156,6 +146,7 @@ class _Reader:
         self.papers: list[PaperRow] = []
         self.models: list[ModelRow] = []
         self.findings: list[Finding] = []
+        self.tables = 0
 
     def finding(
         self, severity: Severity, code: str, message: str, line: int, row: SourceRow | None = None
@@ -180,6 +171,7 @@ class _Reader:
             message = f"table with columns {names} is not one of the list's tables; skipped"
             self.finding(Severity.WARNING, "unknown-table", message, line)
             return
+        self.tables += 1
         for position, (line_index, cells) in enumerate(body, start=1):
             self._read_row(table, position, line_index, cells)
 
@@ -208,9 +200,12 @@ class _Reader:
         return position
 
     def _check_width(self, table: _Table, row: SourceRow) -> None:
-        if row.raw.count("|") <= table.width + 1:  # too few pipes for an extra cell
+        if row.raw.count("|") == table.width + 1:  # the usual row: one pipe around each cell
             return
         cells = escapedSplit(row.raw.strip().strip("|"))
+        if len(cells) < table.width:
+            message = f"row has {len(cells)} cells, the table {table.width}; the rest read as empty"
+            self.finding(Severity.WARNING, "missing-cells", message, row.line, row)
         if len(cells) > table.width:
             extra = " | ".join(cell.strip() for cell in cells[table.width :])
             message = f"row has {len(cells)} cells, the table {table.width}; ignored: {extra!r}"
