@@ -215,11 +215,12 @@ def _concepts(graph: Graph, namespace: str) -> set[str]:
 def annotate(graph: Graph, parsed: ParsedList) -> Graph:
     """Add every paper's annotation (curated, else tagged), base models and derived areas."""
     annotations = load_annotations()
-    titles = paper_titles(parsed)
+    papers = group_papers(parsed.papers)
+    titles = {key: rows[0].title for key, rows in papers.items()}
+    surveys = {key for key, rows in papers.items() if any(row.survey for row in rows)}
     for triple in chain(agent_triples(), model_triples(load_models())):
         graph.add(triple)
     tagger = tagger_for(graph, annotations)
-    surveys = {key for key, rows in group_papers(parsed.papers).items() if rows[0].survey}
     tagged = (
         tagged_triples(tagger, key, title, key in surveys)
         for key, title in titles.items()
