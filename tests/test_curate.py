@@ -13,10 +13,12 @@ from dllm_kg.curate import (
     TAGGED,
     CurationError,
     load_annotations,
+    load_held_out_titles,
     load_models,
     paper_titles,
     undefined_terms,
 )
+from dllm_kg.identifiers import slug
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, TASK, TECHNIQUE
 from dllm_kg.pipeline import load
 from dllm_kg.records import ParsedList
@@ -101,6 +103,31 @@ def test_annotations_use_only_defined_terms(bundled_graph: Graph) -> None:
     assert undefined_terms(bundled_graph, load_annotations()) == []
 
 
+def test_what_a_title_shows_is_curated_or_broader() -> None:
+    techniques = vocabulary(TECHNIQUES_PATH)
+    for key, annotation in load_annotations().items():
+        allowed = {
+            broader
+            for technique in annotation.techniques
+            for broader in techniques.transitive_objects(TECHNIQUE[technique], SKOS.broader)
+        }
+        assert {TECHNIQUE[t] for t in annotation.title_shows} <= allowed, key
+
+
+def test_held_out_titles_are_outside_the_list_and_use_defined_techniques(
+    bundled: ParsedList,
+) -> None:
+    defined = set(vocabulary(TECHNIQUES_PATH).subjects(SKOS.prefLabel, None))
+    listed = {slug(row.title) for row in bundled.papers}
+    papers = load_held_out_titles()
+    titles = [paper.title for paper in papers]
+    assert len(papers) >= 50
+    assert titles == sorted(titles, key=str.lower) and len(set(titles)) == len(titles)
+    for paper in papers:
+        assert slug(paper.title) not in listed, paper.title
+        assert {TECHNIQUE[t] for t in paper.techniques} <= defined, paper.title
+
+
 @pytest.mark.parametrize("path", [ANNOTATIONS_PATH, MODELS_PATH], ids=lambda p: p.name)
 def test_curated_files_are_sorted(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -113,7 +140,10 @@ def test_broken_annotation_file_is_one_clear_error(tmp_path: Path) -> None:
     path.write_text("papers:\n  x:\n    title: X\n    techniques: []\n")
     with pytest.raises(CurationError, match=r"annotations.yaml: papers.x.techniques: "):
         load_annotations(path)
-    path.write_text("papers:\n  x:\n    title: X\n    techniques: [lora]\n    tecniques: [a]\n")
+    path.write_text(
+        "papers:\n  x:\n    title: X\n    techniques: [lora]\n    title_shows: []\n"
+        "    tecniques: [a]\n"
+    )
     with pytest.raises(CurationError, match="tecniques"):
         load_annotations(path)
 

@@ -1,10 +1,22 @@
 """The title tagger: matching, learning on training papers only, and its command."""
 
+import re
+
 from typer.testing import CliRunner
 
 from dllm_kg.cli import app
-from dllm_kg.curate import load_tagger
-from dllm_kg.tagger import Rule, Tagger, evaluate, fold_of, label_rule, words_of
+from dllm_kg.constants import PROJECT_DIR
+from dllm_kg.curate import evaluate_tagger, load_tagger
+from dllm_kg.tagger import (
+    Rule,
+    Scores,
+    Tagger,
+    fold_of,
+    held_out_proposals,
+    label_rule,
+    score,
+    words_of,
+)
 
 runner = CliRunner()
 
@@ -39,15 +51,26 @@ def test_broader_techniques_are_implied_not_proposed() -> None:
     assert set(tagger.propose("LoRA: Parameter-Efficient Fine-Tuning").techniques) == {"lora"}
 
 
-def test_fit_learns_keywords_and_drops_unreliable_labels() -> None:
+def test_fit_drops_unreliable_labels_and_borrows_from_training_titles() -> None:
     titles = {f"p{i}": f"Gossip Averaging Study {i}" for i in range(4)}
     titles |= {f"q{i}": f"Edge Survey {i}" for i in range(3)}
     truth = {key: ("gossip",) for key in titles if key.startswith("p")}
     truth |= {key: ("survey-x",) for key in titles if key.startswith("q")}
     base = Tagger([Rule(("edge",), "technique", "wrong", "edge")])
     fitted = base.fit(titles, truth)
-    assert "gossip" in fitted.propose("Gossip Averaging for Everyone").techniques
+    assert "wrong" in base.propose("Edge Everything").techniques
     assert "wrong" not in fitted.propose("Edge Everything").techniques
+    borrowed = fitted.propose("Gossip Averaging for Everyone").techniques
+    assert borrowed == {"gossip": ["like 'Gossip Averaging Study 0'"]}
+    assert fitted.propose("Nothing In Common").techniques == {}
+
+
+def test_titles_that_show_no_technique_are_not_borrowed_from() -> None:
+    titles = {"a": "Swarm Training Paradigm", "b": "Gossip Averaging"}
+    fitted = Tagger([]).fit(titles, {"a": (), "b": ("gossip",)})
+    assert fitted.propose("Swarm Training for Gossip").techniques == {
+        "gossip": ["like 'Gossip Averaging'"]
+    }
 
 
 def test_evaluation_never_scores_what_it_trained_on() -> None:
@@ -56,9 +79,24 @@ def test_evaluation_never_scores_what_it_trained_on() -> None:
     # held-out title leaked into training.
     titles = {f"k{i}": f"alpha{i} beta{i} gamma{i}" for i in range(20)}
     truth = {key: (f"t{key}",) for key in titles}
-    evaluation = evaluate(Tagger([]), titles, truth, folds=5)
+    tagger = Tagger([])
+    evaluation = score(tagger, held_out_proposals(tagger, titles, truth, folds=5), truth)
     assert evaluation.micro.tp == 0
     assert evaluation.micro.fn == 20
+
+
+def test_scores_are_hierarchical() -> None:
+    # Worked by hand: curated LoRA under PEFT. Proposing only PEFT is right about PEFT and
+    # misses LoRA; proposing LoRA for a paper about split learning is wrong twice.
+    tagger = Tagger([], broader={"lora": {"peft"}})
+    proposals = {"a": {"peft"}, "b": {"lora"}}
+    reference = {"a": ["lora"], "b": ["split-learning"]}
+    evaluation = score(tagger, proposals, reference)
+    assert evaluation.papers == 2
+    assert evaluation.micro == Scores(tp=1, fp=2, fn=2)
+    assert evaluation.per_technique["peft"] == Scores(tp=1, fp=1, fn=0)
+    assert evaluation.per_technique["lora"] == Scores(tp=0, fp=1, fn=1)
+    assert evaluation.per_technique["split-learning"] == Scores(tp=0, fp=0, fn=1)
 
 
 def test_folds_depend_on_the_key_alone() -> None:
@@ -91,6 +129,9 @@ def test_tag_evaluate_prints_micro_average() -> None:
     precision, recall, f1 = (float(cell) for cell in line.replace("│", " ").split()[1:4])
     assert 0 < recall <= 1 and 0 < precision <= 1
     assert abs(f1 - 2 * precision * recall / (precision + recall)) < 0.002
+    rows = [line.replace("│", " ").split() for line in result.output.splitlines()]
+    scored = {" ".join(row[:-4]): row[-4:] for row in rows if len(row) > 4}
+    assert {"micro, all curated", "micro, 60 new titles"} <= scored.keys()
 
 
 def test_tag_without_title_is_an_error() -> None:
@@ -105,3 +146,17 @@ def test_a_title_sharing_no_word_gets_no_guess() -> None:
     fitted = Tagger([]).fit(titles, truth)
     assert fitted.propose("Zeta Eta Theta").techniques == {}
     assert fitted.propose("Delta Zeta").techniques == {"y": ["like 'Gamma Delta'"]}
+
+
+def test_readme_reports_the_measured_scores() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    reported = re.findall(r"^\| (.+?) \| (0\.\d{3}) \| (0\.\d{3}) \| (0\.\d{3}) \|$", readme, re.M)
+    evaluation = evaluate_tagger()
+    measured = [
+        ("what the curated titles show", evaluation.title_shows.micro),
+        ("every curated technique", evaluation.all_curated.micro),
+        ("60 titles outside the list", evaluation.outside.micro),
+    ]
+    assert reported == [
+        (name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}") for name, s in measured
+    ]

@@ -27,6 +27,8 @@ TASKS_PATH = DATA_DIR / "tasks.ttl"
 #: Curated annotations (one per paper) and base models.
 ANNOTATIONS_PATH = DATA_DIR / "annotations.yaml"
 MODELS_PATH = DATA_DIR / "models.yaml"
+#: Real papers outside the list, annotated from their titles: the tagger is scored on them too.
+HELD_OUT_TITLES_PATH = DATA_DIR / "held-out-titles.yaml"
 #: Canned SPARQL queries, one question per file.
 QUERIES_DIR = PACKAGE_DIR / "queries"
 #: Rules that build triples (CONSTRUCT), applied by the build.

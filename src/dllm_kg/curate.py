@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -14,12 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from dllm_kg.constants import ANNOTATIONS_PATH, MODELS_PATH, RULES_DIR
+from dllm_kg.constants import ANNOTATIONS_PATH, HELD_OUT_TITLES_PATH, MODELS_PATH, RULES_DIR
 from dllm_kg.errors import DllmKgError
 from dllm_kg.graph import VOCABULARY_PATHS, Triple, build_graph, group_papers
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.records import ParsedList
-from dllm_kg.tagger import Evaluation, Tagger, evaluate, vocabulary_rules
+from dllm_kg.tagger import Evaluation, Tagger, held_out_proposals, score, vocabulary_rules
 from dllm_kg.terms import from_oxigraph, to_oxigraph
 
 #: Who made an annotation: the curators (from data/annotations.yaml) or the title tagger.
@@ -40,6 +41,7 @@ class Annotation(_Strict):
 
     title: str
     techniques: tuple[str, ...] = Field(min_length=1)
+    title_shows: tuple[str, ...]
     models: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
@@ -50,6 +52,20 @@ class AnnotationFile(_Strict):
     """The schema of data/annotations.yaml."""
 
     papers: dict[str, Annotation]
+
+
+class HeldOutTitle(_Strict):
+    """A real paper outside the list and the techniques its title shows."""
+
+    title: str
+    arxiv: str | None = None
+    techniques: tuple[str, ...]
+
+
+class HeldOutFile(_Strict):
+    """The schema of data/held-out-titles.yaml."""
+
+    papers: tuple[HeldOutTitle, ...] = Field(min_length=1)
 
 
 class CuratedModel(_Strict):
@@ -72,6 +88,11 @@ def load_annotations(path: Path = ANNOTATIONS_PATH) -> dict[str, Annotation]:
     :raises CurationError: when the file is missing, not YAML, or breaks the schema.
     """
     return _load(path, AnnotationFile).papers
+
+
+def load_held_out_titles(path: Path = HELD_OUT_TITLES_PATH) -> tuple[HeldOutTitle, ...]:
+    """Real papers outside the list, never used to fit the tagger, only to score it."""
+    return _load(path, HeldOutFile).papers
 
 
 def load_models(path: Path = MODELS_PATH) -> dict[str, CuratedModel]:
@@ -196,7 +217,7 @@ def undefined_terms(graph: Graph, annotations: Mapping[str, Annotation]) -> list
     problems = []
     for key, annotation in annotations.items():
         used = {
-            "technique": annotation.techniques,
+            "technique": annotation.techniques + annotation.title_shows,
             "task": annotation.tasks,
             "area": annotation.areas,
             "model": annotation.models,
@@ -252,9 +273,9 @@ def paper_titles(parsed: ParsedList) -> dict[str, str]:
 
 
 def tagger_for(graph: Graph, annotations: Mapping[str, Annotation]) -> Tagger:
-    """The build's tagger: vocabulary labels, fitted on every curated annotation."""
-    titles, truth = training_set(annotations)
-    return untrained_tagger(graph).fit(titles, truth)
+    """The build's tagger: vocabulary labels, fitted on what every curated title shows."""
+    titles, shown, _ = training_set(annotations)
+    return untrained_tagger(graph).fit(titles, shown)
 
 
 def untrained_tagger(graph: Graph) -> Tagger:
@@ -264,10 +285,13 @@ def untrained_tagger(graph: Graph) -> Tagger:
 
 def training_set(
     annotations: Mapping[str, Annotation],
-) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Titles and curated techniques of the annotated papers, by paper key."""
-    titles = {key: annotation.title for key, annotation in annotations.items()}
-    return titles, {key: annotation.techniques for key, annotation in annotations.items()}
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Titles, the techniques the titles show, and all curated techniques, by paper key."""
+    return (
+        {key: annotation.title for key, annotation in annotations.items()},
+        {key: annotation.title_shows for key, annotation in annotations.items()},
+        {key: annotation.techniques for key, annotation in annotations.items()},
+    )
 
 
 def vocabulary_graph() -> Graph:
@@ -283,10 +307,41 @@ def load_tagger() -> Tagger:
     return tagger_for(vocabulary_graph(), load_annotations())
 
 
-def evaluate_tagger(folds: int = 5) -> Evaluation:
-    """The tagger's held-out scores against the curated annotations."""
-    titles, truth = training_set(load_annotations())
-    return evaluate(untrained_tagger(vocabulary_graph()), titles, truth, folds)
+@dataclass(frozen=True)
+class TaggerEvaluation:
+    """The tagger's scores on titles it was not fitted on.
+
+    :param folds: cross-validation folds over the curated papers.
+    :param title_shows: held-out curated papers, against the techniques their titles show.
+    :param all_curated: the same proposals, against every curated technique (titles and
+        knowledge of the papers).
+    :param outside: real papers outside the list (data/held-out-titles.yaml), tagged by the
+        build's tagger, against the techniques their titles show.
+    """
+
+    folds: int
+    title_shows: Evaluation
+    all_curated: Evaluation
+    outside: Evaluation
+
+
+def evaluate_tagger(folds: int = 5) -> TaggerEvaluation:
+    """The tagger's held-out scores against the curated annotations and the outside titles."""
+    graph, annotations = vocabulary_graph(), load_annotations()
+    titles, shown, curated = training_set(annotations)
+    tagger = untrained_tagger(graph)
+    proposals = held_out_proposals(tagger, titles, shown, folds)
+    outside = load_held_out_titles()
+    fitted = tagger_for(graph, annotations)
+    outside_proposals = {
+        paper.title: set(fitted.propose(paper.title).techniques) for paper in outside
+    }
+    return TaggerEvaluation(
+        folds,
+        score(tagger, proposals, shown),
+        score(tagger, proposals, curated),
+        score(tagger, outside_proposals, {paper.title: paper.techniques for paper in outside}),
+    )
 
 
 def model_labels(graph: Graph) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from dllm_kg.identifiers import ALLOWED_SCHEMES
 from dllm_kg.namespaces import AREAS, DLLM
 
 
@@ -49,8 +50,6 @@ NAME_PROPERTIES = {
     Kind.MODEL: (RDFS.label, SKOS.prefLabel),
     Kind.REPOSITORY: (RDFS.label,),
 }
-#: Link schemes a page may show; the parser refuses every other one, this is a second guard.
-SAFE_SCHEMES = frozenset({"http", "https"})
 #: Above this many nodes (leaves left out), betweenness is estimated from a sample of sources.
 EXACT_BETWEENNESS_LIMIT = 1500
 #: How many source nodes the estimate uses (seeded, so the same graph gives the same numbers).
@@ -117,11 +116,14 @@ def neighbours_of(figure: nx.Graph, node: str, kind: Kind) -> list[str]:
 def safe_link(link: str) -> bool:
     """Whether a link may be shown: an absolute http or https address.
 
+    The parser already refuses every other link; this is a second guard for graphs read
+    from elsewhere.
+
     >>> safe_link("https://arxiv.org/abs/2308.13894"), safe_link("javascript:alert(1)")
     (True, False)
     """
     parts = urlsplit(link)
-    return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc)
+    return parts.scheme.lower() in ALLOWED_SCHEMES and bool(parts.netloc)
 
 
 def area_name(area: str) -> str:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -58,10 +57,6 @@ STOPWORDS = frozenset(
         "lm",
     ]
 )
-#: A learned keyword must appear in this many training titles ...
-MIN_SUPPORT = 3
-#: ... and this share of them must carry the technique.
-MIN_PRECISION = 0.8
 #: A vocabulary label that is right less often than this on training titles is dropped.
 MIN_LABEL_PRECISION = 0.5
 
@@ -77,7 +72,6 @@ class Rule:
     :param target: the id it signals.
     :param text: the label as written, shown as evidence.
     :param in_word: match case-sensitively inside words too (``LoRA`` in ``FLoRA``).
-    :param anywhere: the words may stand anywhere in the title, in any order.
     """
 
     words: tuple[str, ...]
@@ -85,7 +79,6 @@ class Rule:
     target: str
     text: str
     in_word: bool = False
-    anywhere: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +160,7 @@ def vocabulary_rules(graph: Graph, model_labels: Mapping[str, Iterable[str]]) ->
 
 
 class Tagger:
-    """Matches rule words in titles; ``fit`` learns which rules to trust and adds keywords."""
+    """Matches rule words in titles; ``fit`` keeps the reliable rules and titles to borrow from."""
 
     def __init__(
         self,
@@ -180,10 +173,8 @@ class Tagger:
         self.examples = list(examples)
         self._by_words: dict[tuple[str, ...], list[Rule]] = defaultdict(list)
         self._in_word = [rule for rule in self.rules if rule.in_word]
-        self._anywhere = [rule for rule in self.rules if rule.anywhere]
         for rule in self.rules:
-            if not rule.anywhere:
-                self._by_words[rule.words].append(rule)
+            self._by_words[rule.words].append(rule)
         self._longest = max((len(words) for words in self._by_words), default=1)
 
     def propose(self, title: str) -> Proposal:
@@ -212,13 +203,11 @@ class Tagger:
             for rule in self._in_word:
                 if rule.text in word and rule.text != word:
                     yield rule, f"{rule.text} (in {word})"
-        present = set(words)
-        for rule in self._anywhere:
-            if present.issuperset(rule.words):
-                yield rule, rule.text
 
     def _borrow_from_nearest(self, title: str, proposal: Proposal) -> None:
         """No rule matched: borrow the techniques of the training title sharing most words.
+
+        Only training titles that show a technique are borrowed from.
 
         A title that shares no word with any training title gets nothing: guessing would hide
         the ``missing-technique`` finding that asks a curator to annotate it.
@@ -257,10 +246,11 @@ class Tagger:
         return techniques.union(*(self.ancestors(t) for t in techniques))
 
     def fit(self, titles: Mapping[str, str], truth: Mapping[str, Iterable[str]]) -> Tagger:
-        """A tagger tuned on training papers: unreliable labels dropped, keywords learned.
+        """A tagger tuned on training papers: labels that are wrong on them more often than
+        right are dropped, and their titles are kept to borrow from.
 
         :param titles: paper key to title, for the training papers only.
-        :param truth: paper key to curated techniques.
+        :param truth: paper key to the techniques its title shows.
         """
         expected = {key: self.closure(truth[key]) for key in titles}
         hits: dict[Rule, list[str]] = defaultdict(list)
@@ -268,12 +258,12 @@ class Tagger:
             for rule in {rule for rule, _ in self.matches(title)}:
                 hits[rule].append(key)
         kept = [rule for rule in self.rules if _reliable(rule, hits[rule], expected)]
-        learned = learn_keywords(titles, expected, {r.words for r in kept})
         examples = [
             Example(title, frozenset(words_of(title)) - STOPWORDS, tuple(sorted(truth[key])))
             for key, title in sorted(titles.items())
+            if truth[key]
         ]
-        return Tagger(kept + learned, self.broader, examples)
+        return Tagger(kept, self.broader, examples)
 
 
 def _reliable(rule: Rule, hits: list[str], expected: Mapping[str, set[str]]) -> bool:
@@ -282,38 +272,6 @@ def _reliable(rule: Rule, hits: list[str], expected: Mapping[str, set[str]]) -> 
         return True
     right = sum(rule.target in expected[key] for key in hits)
     return right / len(hits) >= MIN_LABEL_PRECISION
-
-
-def learn_keywords(
-    titles: Mapping[str, str],
-    expected: Mapping[str, set[str]],
-    known: set[tuple[str, ...]],
-) -> list[Rule]:
-    """Title words, and pairs of words, that nearly always come with a technique in training."""
-    support: Counter[tuple[str, ...]] = Counter()
-    together: Counter[tuple[tuple[str, ...], str]] = Counter()
-    for key, title in titles.items():
-        words = sorted({w for w in words_of(title) if w not in STOPWORDS and _content(w)})
-        signals = [(word,) for word in words] + list(combinations(words, 2))
-        support.update(signals)
-        together.update((signal, t) for signal in signals for t in expected[key])
-    learned: set[tuple[tuple[str, ...], str]] = set()
-    for (signal, technique), count in sorted(together.items(), key=lambda item: len(item[0][0])):
-        if signal in known or support[signal] < MIN_SUPPORT:
-            continue
-        if count / support[signal] < MIN_PRECISION:
-            continue
-        if any(((word,), technique) in learned for word in signal[1:] + signal[:1]):
-            continue
-        learned.add((signal, technique))
-    return [
-        Rule(signal, "technique", technique, f"{' + '.join(signal)} (learned)", anywhere=True)
-        for signal, technique in sorted(learned)
-    ]
-
-
-def _content(word: str) -> bool:
-    return len(word) >= 3 and not word.isdigit()
 
 
 @dataclass(frozen=True)
@@ -343,9 +301,8 @@ class Scores:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Held-out scores: micro-averaged and per technique."""
+    """Scores against one reference: micro-averaged and per technique."""
 
-    folds: int
     papers: int
     micro: Scores
     per_technique: dict[str, Scores]
@@ -360,29 +317,44 @@ def fold_of(key: str, folds: int) -> int:
     return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % folds
 
 
-def evaluate(
+def held_out_proposals(
     tagger: Tagger,
     titles: Mapping[str, str],
     truth: Mapping[str, Iterable[str]],
     folds: int = 5,
-) -> Evaluation:
+) -> dict[str, set[str]]:
     """Cross-validate: each fold is tagged by a tagger fitted on the other folds only.
+
+    :returns: each paper's proposed techniques, with their broader ones added.
+    """
+    proposals = {}
+    for fold in range(folds):
+        held_out = {key for key in titles if fold_of(key, folds) == fold}
+        training = {key: title for key, title in titles.items() if key not in held_out}
+        fitted = tagger.fit(training, truth)
+        for key in sorted(held_out):
+            proposals[key] = tagger.closure(fitted.propose(titles[key]).techniques)
+    return proposals
+
+
+def score(
+    tagger: Tagger,
+    proposals: Mapping[str, set[str]],
+    reference: Mapping[str, Iterable[str]],
+) -> Evaluation:
+    """Compare proposals with a reference, per technique and micro-averaged.
 
     Both sides are compared with their broader techniques added (hierarchical precision and
     recall), so that proposing "LoRA" for a curated "LoRA" counts once for LoRA and once for
     parameter-efficient fine-tuning, and proposing only the broader one earns partial credit.
     """
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for fold in range(folds):
-        held_out = {key for key in titles if fold_of(key, folds) == fold}
-        training = {key: title for key, title in titles.items() if key not in held_out}
-        fitted = tagger.fit(training, truth)
-        for key in sorted(held_out):
-            proposed = tagger.closure(fitted.propose(titles[key]).techniques)
-            expected = tagger.closure(truth[key])
-            for technique in proposed | expected:
-                slot = 0 if technique in proposed & expected else 1 if technique in proposed else 2
-                counts[technique][slot] += 1
+    for key, proposed in proposals.items():
+        proposed = tagger.closure(proposed)
+        expected = tagger.closure(reference[key])
+        for technique in proposed | expected:
+            slot = 0 if technique in proposed & expected else 1 if technique in proposed else 2
+            counts[technique][slot] += 1
     per_technique = {t: Scores(*c) for t, c in sorted(counts.items())}
     micro = Scores(*(sum(c[i] for c in counts.values()) for i in range(3)))
-    return Evaluation(folds, len(titles), micro, per_technique)
+    return Evaluation(len(proposals), micro, per_technique)
