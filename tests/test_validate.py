@@ -9,12 +9,15 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef, plugin
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.query import Processor
 from typer.testing import CliRunner
 
 from dllm_kg.cli import app
@@ -24,7 +27,15 @@ from dllm_kg.namespaces import DLLM, SH, SHAPES
 from dllm_kg.parse import parse_text
 from dllm_kg.pipeline import check, load
 from dllm_kg.records import Finding, ParsedList, Severity
-from dllm_kg.validate import ReportFormat, load_shapes, render_report, summary, validate
+from dllm_kg.validate import (
+    ReportFormat,
+    _PreparingProcessor,
+    _queries_parsed_once,
+    load_shapes,
+    render_report,
+    summary,
+    validate,
+)
 
 from .conftest import DATA
 
@@ -112,6 +123,23 @@ def test_the_clean_list_conforms_to_every_shape(clean: tuple[ParsedList, Graph])
     assert conforms
     [node] = report.subjects(RDF.type, SH.ValidationReport)
     assert report.value(node, SH.conforms) == Literal(True)
+
+
+def test_concurrent_validations_agree_and_leave_rdflib_as_it_was() -> None:
+    parsed, graph = load(DEFECTS, "defects.md")
+    alone = [str(f) for f in validate(graph, parsed.findings)[2]]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = list(pool.map(lambda _: validate(graph, parsed.findings)[2], range(24)))
+    assert [[str(f) for f in findings] for findings in runs] == [alone] * 24
+    assert plugin.get("sparql", Processor) is SPARQLProcessor
+
+
+def test_a_validation_ending_keeps_the_swap_of_one_still_running() -> None:
+    parsed, graph = load(DEFECTS, "defects.md")
+    with _queries_parsed_once():
+        validate(graph, parsed.findings)
+        assert plugin.get("sparql", Processor) is _PreparingProcessor
+    assert plugin.get("sparql", Processor) is SPARQLProcessor
 
 
 def test_validation_does_not_change_the_graph(clean: tuple[ParsedList, Graph]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -402,20 +403,45 @@ class _PreparingProcessor(SPARQLProcessor):
     ) -> Mapping[str, Any]:
         if isinstance(strOrQuery, str):
             namespaces = tuple(sorted((initNs or {}).items()))
-            strOrQuery = _prepared(strOrQuery, base, namespaces)
+            strOrQuery = _prepared(strOrQuery, base, namespaces, threading.get_ident())
         return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
 
 
-@lru_cache(maxsize=128)
-def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+@lru_cache(maxsize=512)
+def _prepared(
+    text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...], thread: int
+) -> Query:
+    """A parsed query, one per thread: rdflib keeps evaluation state in a query's algebra."""
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 
-@contextmanager
-def _queries_parsed_once() -> Iterator[None]:
-    """Use :class:`_PreparingProcessor` for rdflib's SPARQL queries inside the block."""
-    register("sparql", Processor, __name__, _PreparingProcessor.__name__)
-    try:
-        yield
-    finally:
-        register("sparql", Processor, SPARQLProcessor.__module__, SPARQLProcessor.__name__)
+class _ProcessorSwap:
+    """Registers :class:`_PreparingProcessor` while at least one validation runs.
+
+    rdflib's plugin registry is global: a count under a lock keeps the swap in place until
+    the last of several concurrent validations ends, then puts rdflib's own processor back.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Use the preparing processor inside the block."""
+        with self._lock:
+            if self._users == 0:
+                register("sparql", Processor, __name__, _PreparingProcessor.__name__)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    register(
+                        "sparql", Processor, SPARQLProcessor.__module__, SPARQLProcessor.__name__
+                    )
+
+
+_queries_parsed_once = _ProcessorSwap().active
