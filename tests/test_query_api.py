@@ -10,7 +10,6 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from dllm_kg.catalogue import catalogue
 from dllm_kg.constants import QUERY_CATALOGUE_PATH
 from dllm_kg.export import render_exports, write_exports
 from dllm_kg.namespaces import AREA, MODEL, PAPER, TECHNIQUE
@@ -27,6 +26,7 @@ from dllm_kg.query import (
     run_query,
     run_sparql,
 )
+from dllm_kg.querydocs import catalogue
 
 from .conftest import DATA
 
@@ -385,7 +385,7 @@ def test_a_dataframe_and_a_notebook_table(bundled_kg: KnowledgeGraph) -> None:
 def test_the_query_catalogue_is_current(bundled_kg: KnowledgeGraph) -> None:
     expected = catalogue(bundled_kg)
     current = QUERY_CATALOGUE_PATH.read_text("utf-8") if QUERY_CATALOGUE_PATH.exists() else ""
-    assert current == expected, "docs/queries.md is stale; run: python -m dllm_kg.catalogue"
+    assert current == expected, "docs/queries.md is stale; run: python -m dllm_kg.querydocs"
 
 
 def test_the_catalogue_covers_every_query_and_kind(bundled_kg: KnowledgeGraph) -> None:
