@@ -387,6 +387,11 @@ def test_unseen_papers_are_all_tagged_and_say_so() -> None:
         str(o) for o in graph.objects(graph.value(PAPER[swarm], DLLM.annotation), DLLM.matchedText)
     }
     assert any("lora" in line.lower() for line in evidence), evidence
+    # No label is in the gossip survey's title: its techniques are borrowed from a curated
+    # paper, and the record says which one; a title with labels borrows nothing.
+    [borrowed] = graph.objects(graph.value(PAPER[survey], DLLM.annotation), DLLM.borrowedFrom)
+    assert str(borrowed).removeprefix(str(PAPER)) in load_annotations()
+    assert (graph.value(PAPER[secure], DLLM.annotation), DLLM.borrowedFrom, None) not in graph
 
 
 def test_a_query_can_separate_curated_from_tagged() -> None:

@@ -1,12 +1,16 @@
 """The title tagger: matching, learning on training papers only, and its command."""
 
 import re
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from dllm_kg.cli import app
-from dllm_kg.constants import PROJECT_DIR
+from dllm_kg.constants import DEFAULT_SOURCE, PROJECT_DIR
 from dllm_kg.curate import evaluate_tagger, load_tagger
+from dllm_kg.identifiers import slug
+from dllm_kg.namespaces import DLLM, MODEL, PAPER
+from dllm_kg.pipeline import load
 from dllm_kg.tagger import (
     Rule,
     Scores,
@@ -85,6 +89,17 @@ def test_evaluation_never_scores_what_it_trained_on() -> None:
     assert evaluation.micro.fn == 20
 
 
+def test_capital_acronyms_match_inside_words_only_where_their_case_stands_out() -> None:
+    tagger = Tagger(
+        [label_rule("technique", "tee", "TEE"), label_rule("technique", "lora", "LoRA")]
+    )
+    assert tagger.propose("STEER: Guaranteed Edge Training").techniques == {}
+    assert tagger.propose("TEEServe and FLoRA").techniques == {
+        "tee": ["TEE (in TEEServe)"],
+        "lora": ["LoRA (in FLoRA)"],
+    }
+
+
 def test_scores_are_hierarchical() -> None:
     # Worked by hand: curated LoRA under PEFT. Proposing only PEFT is right about PEFT and
     # misses LoRA; proposing LoRA for a paper about split learning is wrong twice.
@@ -103,6 +118,24 @@ def test_folds_depend_on_the_key_alone() -> None:
     keys = [f"paper-{i}" for i in range(200)]
     assert [fold_of(k, 5) for k in keys] == [fold_of(k, 5) for k in reversed(keys)][::-1]
     assert {fold_of(k, 5) for k in keys} == set(range(5))
+
+
+def test_tag_knows_the_small_models_of_the_lists_table_as_the_build_does(tmp_path: Path) -> None:
+    title = "Quantizing MobileBert and DistilBERT for Smartphones"
+    result = runner.invoke(app, ["tag", title])
+    assert result.exit_code == 0, result.output
+    models = next(line for line in result.output.splitlines() if line.startswith("models:"))
+    assert models == "models: distilbert, mobilebert"
+    listed = DEFAULT_SOURCE.read_text(encoding="utf-8").replace(
+        "| 1 | ✅[Survey Article]Distributed Training of Large Language Models |",
+        f"| 1 | {title} |",
+    )
+    (tmp_path / "list.md").write_text(listed, encoding="utf-8")
+    _, graph = load(tmp_path / "list.md")
+    built = {
+        str(m).removeprefix(str(MODEL)) for m in graph.objects(PAPER[slug(title)], DLLM.usesModel)
+    }
+    assert built == {"distilbert", "mobilebert"}
 
 
 def test_build_tagger_proposes_with_reasons() -> None:

@@ -318,6 +318,7 @@ VIOLATIONS: list[tuple[str, Edit]] = [
     ("row-of", lambda g: g.add((PIPE, PROV.wasDerivedFrom, undefined("row")))),
     ("paper-code", lambda g: g.add((PIPE, DLLM.hasCode, undefined("repository")))),
     ("missing-technique", lambda g: g.remove((PIPE, DLLM.usesTechnique, None))),
+    ("guessed-techniques", lambda g: g.add((first(g, PIPE, DLLM.annotation), DLLM.borrowedFrom, SPLIT))),  # noqa: E501
     ("paper-technique", lambda g: g.add((PIPE, DLLM.usesTechnique, undefined("technique")))),
     ("missing-area", lambda g: g.remove((PIPE, DLLM.hasArea, None))),
     ("paper-area", lambda g: g.add((PIPE, DLLM.hasArea, undefined("area")))),

@@ -15,10 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from dllm_kg.constants import ANNOTATIONS_PATH, HELD_OUT_TITLES_PATH, MODELS_PATH, RULES_DIR
+from dllm_kg.constants import (
+    ANNOTATIONS_PATH,
+    DEFAULT_SOURCE,
+    HELD_OUT_TITLES_PATH,
+    MODELS_PATH,
+    RULES_DIR,
+)
 from dllm_kg.errors import DllmKgError
 from dllm_kg.graph import VOCABULARY_PATHS, Triple, build_graph, group_papers
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
+from dllm_kg.parse import parse_file
 from dllm_kg.records import ParsedList
 from dllm_kg.tagger import Evaluation, Tagger, held_out_proposals, score, vocabulary_rules
 from dllm_kg.terms import from_oxigraph, to_oxigraph
@@ -265,6 +272,8 @@ def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterat
         agent=TAGGED,
         evidence=proposal.evidence(),
     )
+    if proposal.borrowed_from:
+        yield ANNOTATION[key], DLLM.borrowedFrom, PAPER[proposal.borrowed_from]
 
 
 def paper_titles(parsed: ParsedList) -> dict[str, str]:
@@ -294,17 +303,17 @@ def training_set(
     )
 
 
-def vocabulary_graph() -> Graph:
-    """The ontology, the SKOS vocabularies and the curated base models, without any list."""
-    graph = build_graph(ParsedList("", (), (), ()))
+def vocabulary_graph(parsed: ParsedList | None = None) -> Graph:
+    """The ontology, the SKOS vocabularies and the curated base models, with a list's records."""
+    graph = build_graph(parsed or ParsedList("", (), (), ()))
     for triple in model_triples(load_models()):
         graph.add(triple)
     return graph
 
 
-def load_tagger() -> Tagger:
-    """The tagger as the build uses it, for ``dllm-kg tag``."""
-    return tagger_for(vocabulary_graph(), load_annotations())
+def load_tagger(source: Path = DEFAULT_SOURCE) -> Tagger:
+    """The tagger as a build of ``source`` uses it (its small models come from the list too)."""
+    return tagger_for(vocabulary_graph(parse_file(source)), load_annotations())
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,9 @@ class Rule:
     :param kind: ``technique``, ``model`` or ``task``.
     :param target: the id it signals.
     :param text: the label as written, shown as evidence.
-    :param in_word: match case-sensitively inside words too (``LoRA`` in ``FLoRA``).
+    :param in_word: match case-sensitively inside words too (``LoRA`` in ``FLoRA``); an
+        all-capital label only inside a word that is not all capitals (``VLM`` in
+        ``MobileVLM``, not ``TEE`` in ``STEER``).
     """
 
     words: tuple[str, ...]
@@ -83,8 +85,9 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A training paper: its title, its words and its curated techniques."""
+    """A training paper: its key, title, words and curated techniques."""
 
+    key: str
     title: str
     words: frozenset[str]
     techniques: tuple[str, ...]
@@ -97,6 +100,8 @@ class Proposal:
     techniques: dict[str, list[str]] = field(default_factory=dict)
     models: dict[str, list[str]] = field(default_factory=dict)
     tasks: dict[str, list[str]] = field(default_factory=dict)
+    #: The training paper whose techniques were borrowed, when no rule matched.
+    borrowed_from: str | None = None
 
     def add(self, kind: str, target: str, why: str) -> None:
         """Record one match."""
@@ -159,6 +164,11 @@ def vocabulary_rules(graph: Graph, model_labels: Mapping[str, Iterable[str]]) ->
     return list(unique.values())
 
 
+def _inside(label: str, word: str) -> bool:
+    """Whether an acronym inside a longer word stands out by its case, as in ``MobileVLM``."""
+    return not (label.isupper() and word.isupper())
+
+
 class Tagger:
     """Matches rule words in titles; ``fit`` keeps the reliable rules and titles to borrow from."""
 
@@ -201,7 +211,7 @@ class Tagger:
                     yield rule, rule.text
         for word in _WORD.findall(title):
             for rule in self._in_word:
-                if rule.text in word and rule.text != word:
+                if rule.text in word and rule.text != word and _inside(rule.text, word):
                     yield rule, f"{rule.text} (in {word})"
 
     def _borrow_from_nearest(self, title: str, proposal: Proposal) -> None:
@@ -213,13 +223,14 @@ class Tagger:
         the ``missing-technique`` finding that asks a curator to annotate it.
         """
         words = set(words_of(title)) - STOPWORDS
-        best, score = None, 0.0
+        best, closest = None, 0.0
         for example in self.examples:
             shared = len(words & example.words)
             overlap = shared / len(words | example.words) if shared else 0.0
-            if overlap > score:
-                best, score = example, overlap
+            if overlap > closest:
+                best, closest = example, overlap
         if best is not None:
+            proposal.borrowed_from = best.key
             for technique in best.techniques:
                 proposal.add("technique", technique, f"like '{best.title}'")
 
@@ -259,7 +270,7 @@ class Tagger:
                 hits[rule].append(key)
         kept = [rule for rule in self.rules if _reliable(rule, hits[rule], expected)]
         examples = [
-            Example(title, frozenset(words_of(title)) - STOPWORDS, tuple(sorted(truth[key])))
+            Example(key, title, frozenset(words_of(title)) - STOPWORDS, tuple(sorted(truth[key])))
             for key, title in sorted(titles.items())
             if truth[key]
         ]
