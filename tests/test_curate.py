@@ -103,6 +103,20 @@ def test_annotations_use_only_defined_terms(bundled_graph: Graph) -> None:
     assert undefined_terms(bundled_graph, load_annotations()) == []
 
 
+def test_annotations_list_the_most_specific_techniques_only() -> None:
+    techniques = vocabulary(TECHNIQUES_PATH)
+    for key, annotation in load_annotations().items():
+        for field in (annotation.techniques, annotation.title_shows):
+            listed = {TECHNIQUE[t] for t in field}
+            implied = {
+                broader
+                for technique in listed
+                for broader in techniques.transitive_objects(technique, SKOS.broader)
+                if broader != technique
+            }
+            assert not listed & implied, (key, sorted(listed & implied))
+
+
 def test_what_a_title_shows_is_curated_or_broader() -> None:
     techniques = vocabulary(TECHNIQUES_PATH)
     for key, annotation in load_annotations().items():
