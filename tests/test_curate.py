@@ -15,9 +15,8 @@ from dllm_kg.curate import (
     load_annotations,
     load_held_out_titles,
     load_models,
-    paper_titles,
-    undefined_terms,
 )
+from dllm_kg.graph import group_papers
 from dllm_kg.identifiers import slug
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, TASK, TECHNIQUE
 from dllm_kg.pipeline import load
@@ -35,6 +34,11 @@ AF, HI, DL, SP = (
     )
 )
 VOCABULARIES = [AREAS_PATH, TECHNIQUES_PATH, TASKS_PATH]
+
+
+def paper_titles(parsed: ParsedList) -> dict[str, str]:
+    """Each paper's key and the title of its first listing."""
+    return {key: rows[0].title for key, rows in group_papers(parsed.papers).items()}
 
 
 def vocabulary(path: Path) -> Graph:
@@ -100,7 +104,25 @@ def test_annotations_cover_exactly_the_bundled_papers(bundled: ParsedList) -> No
 
 
 def test_annotations_use_only_defined_terms(bundled_graph: Graph) -> None:
-    assert undefined_terms(bundled_graph, load_annotations()) == []
+    concepts = set(bundled_graph.subjects(SKOS.prefLabel, None))
+    defined = {
+        "technique": (TECHNIQUE, concepts),
+        "task": (TASK, concepts),
+        "area": (AREA, concepts),
+        "model": (MODEL, set(bundled_graph.subjects(RDF.type, DLLM.Model))),
+    }
+    undefined = []
+    for key, annotation in load_annotations().items():
+        used = {
+            "technique": annotation.techniques + annotation.title_shows,
+            "task": annotation.tasks,
+            "area": annotation.areas,
+            "model": annotation.models,
+        }
+        for kind, ids in used.items():
+            namespace, known = defined[kind]
+            undefined += [f"{key}: {kind} {i}" for i in ids if namespace[i] not in known]
+    assert undefined == []
 
 
 def test_annotations_list_the_most_specific_techniques_only() -> None:

@@ -212,34 +212,6 @@ def rule_queries() -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8") for path in sorted(RULES_DIR.glob("*.rq")))
 
 
-def undefined_terms(graph: Graph, annotations: Mapping[str, Annotation]) -> list[str]:
-    """Ids used by the annotations that no vocabulary defines, as ``paper: kind id``."""
-    defined = {
-        "technique": _concepts(graph, TECHNIQUE),
-        "task": _concepts(graph, TASK),
-        "area": _concepts(graph, AREA),
-        "model": {str(s) for s in graph.subjects(RDF.type, DLLM.Model)},
-    }
-    namespaces = {"technique": TECHNIQUE, "task": TASK, "area": AREA, "model": MODEL}
-    problems = []
-    for key, annotation in annotations.items():
-        used = {
-            "technique": annotation.techniques + annotation.title_shows,
-            "task": annotation.tasks,
-            "area": annotation.areas,
-            "model": annotation.models,
-        }
-        for kind, ids in used.items():
-            problems += [
-                f"{key}: {kind} {i}" for i in ids if str(namespaces[kind][i]) not in defined[kind]
-            ]
-    return problems
-
-
-def _concepts(graph: Graph, namespace: str) -> set[str]:
-    return {str(s) for s in graph.subjects(SKOS.prefLabel, None) if str(s).startswith(namespace)}
-
-
 def annotate(graph: Graph, parsed: ParsedList) -> Graph:
     """Add every paper's annotation (curated, else tagged), base models and derived areas."""
     annotations = load_annotations()
@@ -274,11 +246,6 @@ def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterat
     )
     if proposal.borrowed_from:
         yield ANNOTATION[key], DLLM.borrowedFrom, PAPER[proposal.borrowed_from]
-
-
-def paper_titles(parsed: ParsedList) -> dict[str, str]:
-    """Each paper's key and title (from its first listing)."""
-    return {key: rows[0].title for key, rows in group_papers(parsed.papers).items()}
 
 
 def tagger_for(graph: Graph, annotations: Mapping[str, Annotation]) -> Tagger:
