@@ -11,7 +11,7 @@ import pytest
 from pyld import jsonld
 from rdflib import Graph
 
-from dllm_kg import export
+from dllm_kg import export, pipeline
 from dllm_kg.constants import DEFAULT_SOURCE
 from dllm_kg.export import ExportError, render_exports, sorted_ntriples, write_exports
 from dllm_kg.pipeline import build
@@ -107,6 +107,34 @@ def test_void_describes_the_dataset(out: Path) -> None:
     assert row["licence"].value == LICENCE
 
 
+def test_void_partitions_are_named_by_their_plurals(out: Path) -> None:
+    store = ox.Store()
+    store.load(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    query = """
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?partition WHERE { ?d void:classPartition ?partition }"""
+    names = sorted(row["partition"].value.rsplit(".", 1)[1] for row in store.query(query))
+    assert names == ["areas", "models", "papers", "repositories", "techniques"]
+
+
+def test_void_says_the_json_ld_download_needs_its_context(out: Path) -> None:
+    store = ox.Store()
+    store.load(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    query = """
+        PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?context ?title WHERE {
+          ?d dcat:downloadURL ?url ; dcterms:requires ?context .
+          ?context dcterms:title ?title .
+          FILTER (STRENDS(STR(?url), "/dllm-kg.jsonld"))
+        }"""
+    [row] = list(store.query(query))
+    reference = json.loads((out / "dllm-kg.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert row["context"].value == export.DOWNLOAD_BASE + reference
+    assert row["title"].value == reference
+    assert (out / reference).is_file()
+
+
 def test_ntriples_are_sorted_and_unique(out: Path) -> None:
     lines = [
         line
@@ -159,6 +187,41 @@ def test_a_folder_that_is_not_a_build_is_never_replaced(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="not a dllm-kg build"):
         write_exports({"x.ttl": b""}, tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def no_work(*args: object) -> None:
+    """Stands in for the build's work in tests that must fail before it."""
+    raise AssertionError("the build read the list before checking its output folder")
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [("afile", "afile is a file, not a folder"), ("afile/sub", "afile is a file, not a folder")],
+)
+def test_a_build_checks_its_output_folder_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str, message: str
+) -> None:
+    (tmp_path / "afile").write_text("mine")
+    monkeypatch.setattr(pipeline, "load", no_work)
+    for strict in (False, True):
+        with pytest.raises(ExportError, match=message):
+            build(None, tmp_path / out, strict=strict)
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
+def test_a_folder_of_other_files_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    monkeypatch.setattr(pipeline, "load", no_work)
+    with pytest.raises(ExportError, match="not a dllm-kg build"):
+        build(None, tmp_path, strict=True)
+
+
+def test_a_new_folder_and_an_earlier_build_are_usable(tmp_path: Path) -> None:
+    export.check_output_folder(tmp_path / "new" / "dist")
+    write_exports({"x.ttl": b""}, tmp_path / "dist")
+    export.check_output_folder(tmp_path / "dist")
 
 
 def test_sorted_ntriples_escape_what_ntriples_needs() -> None:

@@ -1,13 +1,20 @@
-"""An installed wheel carries every hand-written input the package reads."""
+"""Packaging: the wheel carries every input the package reads; the build and extras suffice."""
 
+import json
+import re
 import tomllib
+
+from packaging.requirements import Requirement
 
 from dllm_kg.constants import DATA_DIR, ONTOLOGY_DIR, PACKAGE_DIR, PROJECT_DIR, QUERIES_DIR
 
 
+def pyproject() -> dict:
+    return tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))
+
+
 def package_data_patterns() -> list[str]:
-    pyproject = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))
-    return pyproject["tool"]["setuptools"]["package-data"]["dllm_kg"]
+    return pyproject()["tool"]["setuptools"]["package-data"]["dllm_kg"]
 
 
 def test_input_folders_are_the_top_level_ones() -> None:
@@ -30,3 +37,29 @@ def test_templates_are_package_data() -> None:
     templates = list((PACKAGE_DIR / "templates").iterdir())
     assert templates
     assert all(path in shipped for path in templates)
+
+
+def test_the_build_backend_reads_pep_639_licence_fields() -> None:
+    project = pyproject()
+    assert isinstance(project["project"]["license"], str) and project["project"]["license-files"]
+    [setuptools] = [
+        Requirement(text)
+        for text in project["build-system"]["requires"]
+        if Requirement(text).name == "setuptools"
+    ]
+    # setuptools 77.0.0 is the first to read `license = "SPDX"` and `license-files` (PEP 639).
+    assert "76.9" not in setuptools.specifier and "77.0" in setuptools.specifier
+
+
+def test_the_notebook_extra_opens_and_runs_the_notebook() -> None:
+    extra = {
+        Requirement(text).name
+        for text in pyproject()["project"]["optional-dependencies"]["notebook"]
+    }
+    notebook = json.loads((PROJECT_DIR / "notebooks" / "explore.ipynb").read_text(encoding="utf-8"))
+    sources = "\n".join(
+        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
+    )
+    imported = set(re.findall(r"^(?:from|import) (\w+)", sources, flags=re.MULTILINE))
+    assert imported - {"dllm_kg"} <= extra, "every package the notebook imports"
+    assert extra & {"jupyterlab", "notebook"}, "a Jupyter front end to open it in"

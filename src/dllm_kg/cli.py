@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -33,7 +35,6 @@ from dllm_kg.validate import ReportFormat, render_report, summary
 
 app = typer.Typer(
     help="The awesome-distributed-LLM list as a knowledge graph.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -314,10 +315,32 @@ def print_stats(stats: Stats) -> None:
 
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error and exit."""
-    errors.print(f"dllm-kg: error: {message}", markup=False, soft_wrap=True)
+    print_error(message)
     raise typer.Exit(code)
 
 
-def main() -> None:
-    """Entry point of the console script."""
-    app()
+def print_error(message: str) -> None:
+    """Print ``dllm-kg: error: MESSAGE`` on stderr, as one line."""
+    line = " ".join(part.strip() for part in message.splitlines())
+    errors.print(f"dllm-kg: error: {line}", markup=False, soft_wrap=True)
+
+
+def usage_message(error: typer.TyperException) -> str:
+    """A usage error's message and where to find help, instead of Typer's boxed usage text."""
+    context = getattr(error, "ctx", None)
+    hint = f" (see '{context.command_path} --help')" if context is not None else ""
+    return error.format_message().rstrip(".") + hint
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    """Entry point of the console script: usage errors, too, are one line and exit 2.
+
+    With no arguments at all, it prints the help.
+    """
+    args = list(sys.argv[1:] if args is None else args) or ["--help"]
+    try:
+        code = app(args=args, prog_name="dllm-kg", standalone_mode=False)
+    except typer.TyperException as error:
+        print_error(usage_message(error))
+        code = error.exit_code
+    sys.exit(code if isinstance(code, int) else 0)

@@ -49,6 +49,16 @@ class ExportError(DllmKgError):
     """The output folder cannot be written."""
 
 
+#: The classes the VoID description counts, each in a partition named by its plural.
+CLASS_PARTITIONS = {
+    DLLM.Paper: "papers",
+    DLLM.Model: "models",
+    DLLM.Repository: "repositories",
+    DLLM.Technique: "techniques",
+    DLLM.Area: "areas",
+}
+
+
 def render_exports(graph: Graph) -> dict[str, bytes]:
     """Every export file's bytes, by file name; the same graph always gives the same bytes."""
     ntriples = sorted_ntriples(graph)
@@ -69,7 +79,7 @@ def write_exports(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
         be written.
     """
     out_dir = out_dir.resolve()
-    _check_replaceable(out_dir)
+    check_output_folder(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -145,7 +155,10 @@ _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
 def void_graph(graph: Graph, ntriples: bytes) -> Graph:
-    """A VoID and DCAT description of the dataset: licence, source, size and downloads."""
+    """A VoID and DCAT description of the dataset: licence, source, size and downloads.
+
+    The JSON-LD download ``dcterms:requires`` the context file it refers to.
+    """
     void = new_graph()
     for triple in graph.triples((DATASET_IRI, None, None)):
         void.add(triple)
@@ -153,14 +166,14 @@ def void_graph(graph: Graph, ntriples: bytes) -> Graph:
     void.add((DATASET_IRI, VOID.triples, Literal(ntriples.count(b"\n"))))
     void.add((DATASET_IRI, VOID.uriSpace, Literal(BASE)))
     void.add((DATASET_IRI, VOID.vocabulary, URIRef(str(DLLM))))
-    for klass in (DLLM.Paper, DLLM.Model, DLLM.Repository, DLLM.Technique, DLLM.Area):
-        partition = URIRef(f"{DATASET_IRI}.{klass.split('#')[-1].lower()}s")
+    for klass, plural in CLASS_PARTITIONS.items():
+        partition = URIRef(f"{DATASET_IRI}.{plural}")
         count = sum(1 for _ in graph.subjects(RDF.type, klass, unique=True))
         void.add((DATASET_IRI, VOID.classPartition, partition))
         void.add((partition, VOID["class"], klass))
         void.add((partition, VOID.entities, Literal(count)))
     for name, media_type in MEDIA_TYPES.items():
-        distribution = URIRef(f"{DATASET_IRI}.{name.rsplit('.', 1)[-1]}")
+        distribution = _distribution(name)
         void.add((DATASET_IRI, DCAT.distribution, distribution))
         void.add((DATASET_IRI, VOID.dataDump, URIRef(DOWNLOAD_BASE + name)))
         void.add((distribution, RDF.type, DCAT.Distribution))
@@ -168,7 +181,20 @@ def void_graph(graph: Graph, ntriples: bytes) -> Graph:
         void.add((distribution, DCAT.mediaType, Literal(media_type)))
         void.add((distribution, DCTERMS.title, Literal(name)))
         void.add((distribution, DCTERMS.license, URIRef(UPSTREAM_LICENSE_URL)))
+    _add_context(void)
     return void
+
+
+def _add_context(void: Graph) -> None:
+    """The JSON-LD download names its context by a relative reference: say that it needs it."""
+    context_file = URIRef(DOWNLOAD_BASE + CONTEXT_FILE)
+    void.add((_distribution(JSONLD_FILE), DCTERMS.requires, context_file))
+    void.add((context_file, DCTERMS.title, Literal(CONTEXT_FILE)))
+
+
+def _distribution(name: str) -> URIRef:
+    """The DCAT distribution of one download, named for its extension."""
+    return URIRef(f"{DATASET_IRI}.{name.rsplit('.', 1)[-1]}")
 
 
 def comment_block(text: str) -> bytes:
@@ -205,12 +231,20 @@ def _json_bytes(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _check_replaceable(out_dir: Path) -> None:
-    if not out_dir.exists():
-        return
-    if not out_dir.is_dir():
-        raise ExportError(f"{out_dir} is a file, not a folder")
-    if any(out_dir.iterdir()) and not (out_dir / MARKER_FILE).exists():
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse an output folder that a build could not make or must not replace.
+
+    A build calls this before its work, so a bad ``-o`` is reported first, and again just
+    before it writes.
+
+    :raises ExportError: when ``out_dir`` or a folder above it is a file, or ``out_dir`` holds
+        files that are not an earlier build.
+    """
+    out_dir = out_dir.resolve()
+    existing = next(path for path in (out_dir, *out_dir.parents) if path.exists())
+    if not existing.is_dir():
+        raise ExportError(f"{existing} is a file, not a folder")
+    if existing == out_dir and any(out_dir.iterdir()) and not (out_dir / MARKER_FILE).exists():
         raise ExportError(f"{out_dir} holds other files and is not a dllm-kg build; choose another")
 
 

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 
 from dllm_kg.constants import DEFAULT_SOURCE
 from dllm_kg.curate import annotate
-from dllm_kg.export import render_exports, write_exports
+from dllm_kg.export import check_output_folder, render_exports, write_exports
 from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import DLLM
 from dllm_kg.parse import parse_file
@@ -55,7 +55,9 @@ def build(
     """Parse, build, check and export; the output folder is replaced only when all files are ready.
 
     :param strict: write nothing when the check finds a violation (``files`` is then empty).
+    :raises dllm_kg.export.ExportError: first, before any work, when ``out_dir`` is unusable.
     """
+    check_output_folder(out_dir)
     parsed, graph = load(source, label)
     _, _, findings = validate(graph, parsed.findings)
     if strict and any(finding.severity is Severity.VIOLATION for finding in findings):

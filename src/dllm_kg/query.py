@@ -207,20 +207,66 @@ def _parse_rdf(path: Path) -> Graph:
     except QueryError:
         raise
     except Exception as error:  # rdflib's parsers raise many kinds
-        raise QueryError(f"{path}: not valid RDF ({error})") from None
+        raise QueryError(_not_rdf(path, str(error))) from None
     return graph
 
 
-def _local_json_ld(path: Path) -> dict:
-    """A JSON-LD document with its context files, next to it, read in: nothing is fetched."""
+#: rdflib's Turtle error: the line, why, and a quote of the text around it on more lines.
+_TURTLE_ERROR = re.compile(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.*?)\) at \^ in:", re.S)
+
+
+def _not_rdf(path: Path, message: str) -> str:
+    """A parser's error message as one line that names the file, and the line where known.
+
+    >>> _not_rdf(Path("a.ttl"), 'at line 3 of <>:\\nBad syntax (why) at ^ in:\\n"a b ."')
+    'a.ttl: not valid RDF (line 3: why)'
+    """
+    turtle = _TURTLE_ERROR.search(message)
+    detail = f"line {turtle[1]}: {turtle[2]}" if turtle else message
+    return f"{path}: not valid RDF ({' '.join(detail.split())})"
+
+
+def _local_json_ld(path: Path) -> object:
+    """A JSON-LD document with its context files, next to it, read in: nothing is fetched.
+
+    :raises QueryError: when the JSON is not an object or an array of objects.
+    """
     document = json.loads(path.read_text(encoding="utf-8"))
-    contexts = document.get("@context") if isinstance(document, dict) else None
-    if isinstance(contexts, str | list):
-        document["@context"] = [
-            _local_context(path, item) if isinstance(item, str) else item
-            for item in (contexts if isinstance(contexts, list) else [contexts])
-        ]
-    return document
+    if not _is_json_ld(document):
+        raise QueryError(
+            f"{path}: not a JSON-LD document (it must be an object or an array of objects)"
+        )
+    return _with_local_contexts(path, document)
+
+
+def _with_local_contexts(path: Path, value: object) -> object:
+    """``value`` with the context files that its ``@context`` entries name read in, at any depth."""
+    if isinstance(value, list):
+        return [_with_local_contexts(path, item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: _local_contexts(path, item) if key == "@context" else _with_local_contexts(path, item)
+        for key, item in value.items()
+    }
+
+
+def _local_contexts(path: Path, contexts: object) -> list[object]:
+    return [
+        _local_context(path, item) if isinstance(item, str) else _with_local_contexts(path, item)
+        for item in (contexts if isinstance(contexts, list) else [contexts])
+    ]
+
+
+def _is_json_ld(document: object) -> bool:
+    """True for what JSON-LD 1.1 allows at the top: an object, or an array of objects.
+
+    >>> _is_json_ld({"@id": "x"}), _is_json_ld([{}]), _is_json_ld("x"), _is_json_ld([1])
+    (True, True, False, False)
+    """
+    if isinstance(document, list):
+        return all(isinstance(item, dict) for item in document)
+    return isinstance(document, dict)
 
 
 def _local_context(path: Path, reference: str) -> object:

@@ -113,9 +113,15 @@ class QueryResult:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
     def to_csv(self) -> str:
-        """SPARQL 1.1 Query Results CSV: plain values, IRIs in full, empty where unbound."""
+        """SPARQL 1.1 Query Results CSV: plain values, IRIs in full, empty where unbound.
+
+        Lines end with CRLF, as the format (and RFC 4180) requires.
+
+        >>> QueryResult("SELECT", ("n",), [(Literal(1),)]).to_csv()
+        'n\\r\\n1\\r\\n'
+        """
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\r\n")
         if self.boolean is not None:
             writer.writerow(["boolean"])
             writer.writerow(["true" if self.boolean else "false"])
@@ -126,7 +132,7 @@ class QueryResult:
         return out.getvalue()
 
     def to_tsv(self) -> str:
-        """SPARQL 1.1 Query Results TSV: ``?var`` headers, terms written as in N-Triples."""
+        """SPARQL 1.1 Query Results TSV: ``?var`` headers, terms as in N-Triples, LF line ends."""
         if self.boolean is not None:
             return f"?boolean\n{'true' if self.boolean else 'false'}\n"
         lines = ["\t".join(f"?{var}" for var in self.variables)]
