@@ -1,8 +1,16 @@
 """Each normalisation rule of identifiers.py, table-driven."""
 
+import re
+import unicodedata
+from pathlib import Path
+
 import pytest
 
-from dllm_kg.identifiers import Scheme, iri_safe, normalise, strip_tracking
+from dllm_kg.constants import DEFAULT_SOURCE
+from dllm_kg.identifiers import Scheme, iri_safe, normalise, slug, strip_tracking
+from dllm_kg.parse import parse_file
+
+from .conftest import DATA
 
 ARXIV = [
     ("https://arxiv.org/pdf/2305.05920.pdf", "2305.05920"),
@@ -141,3 +149,49 @@ def test_characters_not_allowed_in_iris_are_encoded() -> None:
 def test_openreview_ids_are_encoded_in_the_forum_link() -> None:
     identifier = normalise("https://openreview.net/pdf?id=a%20b%3E%22c")
     assert identifier.url == "https://openreview.net/forum?id=a%20b%3E%22c"
+
+
+# Slugs -----------------------------------------------------------------------------------------
+
+SLUGS = [
+    ("FLoRA: Enhancing Vision-Language Models", "flora-enhancing-vision-language-models"),
+    ("Σ-Net: Federated Learning", "σ-net-federated-learning"),  # noqa: RUF001
+    ("Ω-Net: Federated Learning", "ω-net-federated-learning"),
+    ("联邦学习大模型综述", "联邦学习大模型综述"),
+    ("Café — Straße", "cafe-strasse"),  # accents with an ASCII form go; the dash goes
+    ("ガス: 分散学習", "ガス-分散学習"),  # the voicing mark stays: not カス
+    ("분산 추론", "분산-추론"),  # Hangul syllables, not their letters one by one
+    ("हिन्दी भाषा", "हिन्दी-भाषा"),  # vowel signs stay with their letters
+    ("Ｆｉｎｅ-ﬁtting ＬＬＭｓ", "fine-fitting-llms"),  # noqa: RUF001 - full-width, ligature
+    ("zero\u200bwidth \u202ebidi\u202c", "zerowidth-bidi"),  # invisible controls go
+    ("✅ ***", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SLUGS)
+def test_slugs_keep_letters_without_an_ascii_form(text: str, expected: str) -> None:
+    assert slug(text) == expected
+    assert slug(expected) == expected
+    assert unicodedata.is_normalized("NFC", expected)
+
+
+def ascii_slug(text: str) -> str:
+    """The slug as it was before letters without an ASCII form were kept."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        DEFAULT_SOURCE,
+        DATA / "custom-list.md",
+        DATA / "hostile-list.md",
+        DATA / "validate/defects.md",
+    ],
+    ids=lambda source: source.name,
+)
+def test_slugs_of_ascii_titles_are_unchanged(source: Path) -> None:
+    parsed = parse_file(source)
+    for text in [row.title for row in parsed.papers] + [row.name for row in parsed.models]:
+        assert slug(text) == ascii_slug(text), text

@@ -254,3 +254,86 @@ def test_lines_are_counted_as_markdown_counts_them() -> None:
 def test_html_in_a_title_is_kept_as_text() -> None:
     parsed = parse_rows(TABLE_II, "| <b>Bold</b> Title <script>x()</script> | N/A | N/A |\n")
     assert parsed.papers[0].title == "<b>Bold</b> Title <script>x()</script>"
+
+
+def test_extra_cell_of_a_row_without_leading_pipe_is_reported() -> None:
+    parsed = parse_file(DATA / "parse-row-without-leading-pipe.md")
+    found = [(f.line, f.code) for f in parsed.findings]
+    assert found == [(4, "extra-cells"), (5, "missing-cells"), (5, "several-links")]
+    assert "ignored: '[GitHub](https://github.com/a/b)'" in parsed.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("row", "codes"),
+    [
+        ("| A | [Link](https://a.org/1) | N/A |\n", []),
+        ("A | [Link](https://a.org/1) | N/A\n", []),
+        ("| A | [Link](https://a.org/1) | N/A | surplus\n", ["extra-cells"]),
+        ("| A | [Link](https://a.org/1) \\| N/A |\n", ["missing-cells"]),
+        ("| A | `x | y` | N/A |\n", ["extra-cells", "malformed-link-cell", "malformed-link-cell"]),
+    ],
+)
+def test_cells_are_counted_as_markdown_counts_them(row: str, codes: list[str]) -> None:
+    assert [f.code for f in parse_rows(TABLE_II, row).findings] == codes
+
+
+def test_byte_order_mark_is_not_content() -> None:
+    parsed = parse_file(DATA / "parse-byte-order-mark.md")
+    paper = parsed.papers[0]
+    assert (paper.row.section, paper.row.section_key, paper.row.line) == ("I. Papers", "papers", 4)
+    assert parsed.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("heading", "message"),
+    [
+        ("", "table has no heading above it to name its section"),
+        ("# ✅\n", "table heading '✅' has no words to name its section"),
+    ],
+)
+def test_table_without_a_section_name_is_reported(heading: str, message: str) -> None:
+    text = heading + TABLE_II + "| A | [Link](https://a.org/1) | N/A |\n"
+    parsed = parse_text(text, "t.md")
+    assert parsed.papers[0].row.section_key == ""
+    [finding] = parsed.findings
+    line = text.count("\n", 0, text.index("| Paper")) + 1
+    assert (finding.code, finding.severity, finding.line) == ("no-section", Severity.WARNING, line)
+    assert finding.message == message
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("[Link](javascript:alert(1))", "refused-link"),
+        ("![Paper](https://a.org/figure.png)", "malformed-link-cell"),
+        ("[Link][r1]", "malformed-link-cell"),
+        ("see the paper", "malformed-link-cell"),
+    ],
+)
+def test_a_url_cell_that_is_not_read_is_one_finding_that_covers_the_missing_link(
+    cell: str, code: str
+) -> None:
+    parsed = parse_rows(TABLE_II, f"| A | {cell} | [GitHub](javascript:x) |\n")
+    assert parsed.papers[0].link is None
+    assert [(f.code, f.covers) for f in parsed.findings] == [
+        (code, "missing-link"),
+        ("refused-link", ""),
+    ]
+
+
+def test_a_model_url_cell_that_is_refused_covers_the_missing_model_link() -> None:
+    parsed = parse_rows(TABLE_III, "| M | 1B | [link](data:text/html,x) |\n")
+    assert [(f.code, f.covers) for f in parsed.findings] == [("refused-link", "missing-model-link")]
+
+
+def test_reference_links_are_read_from_their_definitions() -> None:
+    rows = (
+        "| A | [Link][r1] | [GitHub][] |\n| B | [Link][bad] | N/A |\n\n"
+        "[r1]: https://arxiv.org/abs/2401.00001\n[github]: https://github.com/a/b\n"
+        "[bad]: javascript:alert(1)\n"
+    )
+    parsed = parse_rows(TABLE_II, rows)
+    a, b = parsed.papers
+    assert (a.link, a.code) == ("https://arxiv.org/abs/2401.00001", "https://github.com/a/b")
+    assert b.link is None
+    assert [(f.line, f.code) for f in parsed.findings] == [(6, "refused-link")]

@@ -3,7 +3,10 @@
 import csv
 import io
 import json
+import socket
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -221,6 +224,92 @@ def test_updates_cannot_be_run(bundled_kg: KnowledgeGraph, engine: str) -> None:
 def test_bindings_must_be_rdf_terms(bundled_kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match=r"binding of \?t must be an RDF term"):
         bundled_kg.sparql("SELECT ?t WHERE { ?t a dllm:Technique }", bindings={"t": "lora"})
+
+
+# SERVICE ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[bytes]]]:
+    """A SPARQL endpoint's address on 127.0.0.1 and what it received: it must receive nothing."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.05)
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                received.append(connection.recv(1024) or b"(connected)")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", received
+    stop.set()
+    thread.join()
+    server.close()
+
+
+#: Queries that call the listener (``{url}``), each in a way the text alone may hide.
+SERVICE_CALLS = {
+    "escaped": r"SELECT * WHERE { \u0053ERVICE <{url}> { ?s ?p ?o } }",
+    "lower-case": "SELECT * WHERE { service <{url}> { ?s ?p ?o } }",
+    "silent": "SELECT * WHERE { ?s ?p ?o SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "optional": "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <{url}> { ?s ?p ?o } } }",
+    "union": "SELECT * WHERE { { ?s a dllm:Paper } UNION { SERVICE <{url}> { ?s ?p ?o } } }",
+    "minus": "SELECT * WHERE { ?s a dllm:Paper MINUS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "exists": "SELECT * WHERE { ?s a dllm:Paper FILTER EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "not-exists": "ASK { ?s a dllm:Paper FILTER (!EXISTS { SERVICE <{url}> { ?s ?p ?o } }) }",
+    "sub-query": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <{url}> { ?s ?p ?o } } } }",
+    "variable": "SELECT * WHERE { ?s a dllm:Paper SERVICE ?e { ?s ?p ?o } VALUES ?e { <{url}> } }",
+    "graph": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { SERVICE <{url}> { ?s ?p ?o } } }",
+    # SPARQL 1.2 triple terms: pyoxigraph reads them, rdflib does not.
+    "triple-term": "SELECT * WHERE { ?s ?p ?o SERVICE <{url}> { ?s ?p <<( ?a ?b ?c )>> } }",
+    # rdflib reads \u0022 as a quote everywhere, pyoxigraph only inside the strings: rdflib
+    # sees SERVICE inside a string, pyoxigraph sees the keyword.
+    "escaped-quote": r'SELECT * WHERE { ?s ?p ?o FILTER(?o NOT IN ("\u0022, ")) '
+    r'SERVICE <{url}> { ?s ?p ?o } FILTER(?o NOT IN (", \u0022")) }',
+}
+
+
+@pytest.mark.parametrize("name", SERVICE_CALLS)
+def test_service_calls_are_refused_and_never_sent(
+    bundled_kg: KnowledgeGraph,
+    engine: str,
+    listener: tuple[str, list[bytes]],
+    name: str,
+) -> None:
+    url, received = listener
+    text = SERVICE_CALLS[name].replace("{url}", url)
+    with pytest.raises(QueryError, match=r"^q: SERVICE is refused: queries run on the local"):
+        run_sparql(bundled_kg, text, engine=engine, name="q")
+    assert received == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?service WHERE { ?service a dllm:Repository }",
+        "SELECT $service WHERE { $service a dllm:Repository }",
+        'SELECT ?r WHERE { ?r a dllm:Repository FILTER(?r != "SERVICE <http://x.org/> {}") }',
+        "SELECT ?r WHERE {\n  # SERVICE <http://x.org/sparql> { }\n  ?r a dllm:Repository\n}",
+    ],
+)
+def test_the_word_service_elsewhere_is_no_call(
+    bundled_kg: KnowledgeGraph, engine: str, text: str
+) -> None:
+    assert len(bundled_kg.sparql(text, engine=engine)) == 35
+
+
+def test_a_text_that_does_not_parse_gets_the_engines_error(
+    bundled_kg: KnowledgeGraph, engine: str
+) -> None:
+    with pytest.raises(QueryError, match=r"^q: syntax error at line 1, column \d+"):
+        run_sparql(bundled_kg, "SELECT ?service WHERE { ?service FILTR }", engine=engine, name="q")
 
 
 # Running SPARQL --------------------------------------------------------------------------------

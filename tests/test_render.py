@@ -12,15 +12,18 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
 from dllm_kg.cli import app
+from dllm_kg.constants import DOCS_DIR, UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL, UPSTREAM_URL
 from dllm_kg.layout import AREA_ANGLES, STEP, Layout, figure_layout
-from dllm_kg.namespaces import DLLM
+from dllm_kg.namespaces import CC, DLLM
 from dllm_kg.parse import parse_file
-from dllm_kg.pipeline import load
+from dllm_kg.pipeline import build, load
 from dllm_kg.render import (
+    CREDIT,
     FigureError,
     page_data,
     render_page,
@@ -47,6 +50,7 @@ runner = CliRunner()
 LOADING = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")}
 LOADING |= {("source", "src"), ("video", "src"), ("audio", "src"), ("object", "data")}
 LOADING |= {("embed", "src"), ("image", "href"), ("use", "href"), ("form", "action")}
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 class Page(HTMLParser):
@@ -214,6 +218,50 @@ def test_svg_picture_escapes_titles_and_parses() -> None:
     assert b"<script" not in svg.replace(b"&lt;script", b"") and b"onload=" not in svg.replace(
         b"&lt;svg onload=", b""
     )
+
+
+def assert_attributed(svg: ET.Element) -> None:
+    """The picture names its source and licence: as text, as RDF metadata and in sight."""
+    desc = svg.find(f"{SVG}desc")
+    assert desc is not None and desc.text == CREDIT
+    assert UPSTREAM_ATTRIBUTION in CREDIT and UPSTREAM_LICENSE_URL in CREDIT
+    metadata = svg.find(f"{SVG}metadata")
+    assert metadata is not None
+    about = Graph().parse(
+        data=ET.tostring(metadata[0]), format="xml", publicID="https://example.org/figure.svg"
+    )
+    picture = URIRef("https://example.org/figure.svg")
+    assert (picture, CC.license, URIRef(UPSTREAM_LICENSE_URL)) in about
+    assert (picture, DCTERMS.license, URIRef(UPSTREAM_LICENSE_URL)) in about
+    assert (picture, DCTERMS.source, URIRef(UPSTREAM_URL)) in about
+    assert str(about.value(picture, DCTERMS.rights)) == UPSTREAM_ATTRIBUTION
+    assert CREDIT in [text.text for text in svg.iter(f"{SVG}text")]
+
+
+def test_svg_picture_carries_the_attribution() -> None:
+    assert_attributed(ET.fromstring(render_svg(small_graph())))
+
+
+def test_the_picture_in_docs_carries_the_attribution() -> None:
+    assert_attributed(ET.parse(DOCS_DIR / "figure.svg").getroot())
+
+
+def test_characters_xml_forbids_never_reach_the_picture(tmp_path: Path) -> None:
+    build(DATA / "svc-control-characters.md", tmp_path / "dist")
+    svg = (tmp_path / "dist" / "figure.svg").read_text(encoding="utf-8")
+    assert ET.fromstring(svg).tag == f"{SVG}svg"
+    assert re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", svg) is None
+
+
+def test_characters_xml_forbids_show_as_replacement_characters() -> None:
+    graph = small_graph()
+    graph.set((GOSSIP, DCTERMS.title, Literal("Gossip \x1b[31m\x00 \x7f \ufffe\t")))
+    svg = ET.fromstring(render_svg(graph))
+    titles = {title.text for title in svg.iter(f"{SVG}title")}
+    assert "Gossip \ufffd[31m\ufffd \x7f \ufffd\t" in titles
+    data = Page(render_page(graph).decode("utf-8")).data()
+    names = {node["name"] for node in data["nodes"]}
+    assert "Gossip \x1b[31m\x00 \x7f \ufffe\t" in names  # JSON escapes what it must
 
 
 def test_areas_stand_round_the_ring_near_their_corners(

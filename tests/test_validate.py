@@ -592,3 +592,24 @@ def test_the_turtle_report_is_the_same_text_on_every_run() -> None:
     first = report("1")
     assert "sh:ValidationReport" in first
     assert report("2") == first
+
+
+def test_a_url_cell_that_is_not_read_is_not_also_an_empty_one() -> None:
+    text = (
+        "# I. Papers\n| Paper Title | Url | Code |\n|---|---|---|\n"
+        "| Federated LoRA on Phones | [Link](javascript:alert(1)) | N/A |\n"
+        "| Split Learning of BLIP | ![Paper](https://a.org/figure.png) | N/A |\n"
+        "| Pipeline Parallel Serving | [Link][r1] | N/A |\n"
+        "\n# III. SLMs\n| Model Name | Parameters | URL |\n|---|---|---|\n"
+        "| TinyBERT | 10M | [link](data:text/html,x) |\n"
+    )
+    parsed = parse_text(text, "list.md")
+    _, _, findings = validate(build_graph(parsed), parsed.findings)
+    ignored = ("missing-technique", "missing-area")
+    found = [(f.line, f.code) for f in findings if f.code not in ignored]
+    assert found == [
+        (4, "refused-link"),
+        (5, "malformed-link-cell"),
+        (6, "malformed-link-cell"),
+        (11, "refused-link"),
+    ]

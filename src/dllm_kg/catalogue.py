@@ -13,12 +13,19 @@ A canned query is one ``.rq`` file in ``queries/`` that opens with a comment hea
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
 from dllm_kg.constants import QUERIES_DIR
 from dllm_kg.errors import DllmKgError
+from dllm_kg.namespaces import PREFIXES
 
 
 class QueryError(DllmKgError):
@@ -43,7 +50,9 @@ _PARAM = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<default>.+?)\s*"
     r"\(kind:\s*(?P<kind>[a-z]+)\)\s*(?:-\s*(?P<description>.*))?$"
 )
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+#: SERVICE anywhere but right after ``?`` or ``$`` (``?service``): the guard for the texts that
+#: rdflib cannot read, or may read otherwise than pyoxigraph.
+_SERVICE_WORD = re.compile(r"(?<![?$])SERVICE", re.IGNORECASE)
 _FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -209,12 +218,53 @@ def query_form(text: str) -> str:
 def calls_service(text: str) -> bool:
     """Whether a query asks another endpoint (``SERVICE``): dllm-kg never goes to the network.
 
+    The answer comes from rdflib's parsed query, so a ``\\u`` escape cannot hide the keyword
+    and ``?service`` is only a variable. Where the engines may read a text differently (rdflib
+    cannot read it, as with SPARQL 1.2 syntax that pyoxigraph reads; or it holds ``\\u``
+    escapes, which pyoxigraph reads only inside strings and IRIs), it counts as a call if
+    SERVICE stands anywhere in it but right after ``?`` or ``$``. Any other text that does not
+    parse is left to the engine's own syntax error.
+
     >>> calls_service("SELECT * { SERVICE <http://x.org/sparql> { ?s ?p ?o } }")
     True
-    >>> calls_service("# SERVICE in a comment\\nSELECT * { ?s ?p ?o }")
+    >>> calls_service("# SERVICE in a comment\\nSELECT ?service { ?service ?p ?o }")
     False
     """
-    return bool(_SERVICE.search(_strip_comments(text)))
+    found = _service_in_algebra(text)
+    if found is None or expandUnicodeEscapes(text) != text:  # pyoxigraph may read it otherwise
+        return bool(found) or _mentions_service(text)
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _service_in_algebra(text: str) -> bool | None:
+    """Whether rdflib's algebra of a query has a SERVICE pattern; None if rdflib cannot read it."""
+    try:
+        query = translateQuery(parseQuery(text), initNs=PREFIXES)
+    except Exception:  # pyparsing's ParseException, or rdflib's own for prefixes and scope
+        return None
+    return any(node.name == "ServiceGraphPattern" for node in _algebra_nodes(query.algebra))
+
+
+def _mentions_service(text: str) -> bool:
+    """Whether the word SERVICE stands in the text, as written or with its escapes read."""
+    return any(_SERVICE_WORD.search(form) for form in (text, expandUnicodeEscapes(text)))
+
+
+def _algebra_nodes(root: CompValue) -> Iterator[CompValue]:
+    """Every algebra node under ``root``: sub-queries, UNION, OPTIONAL, MINUS, FILTER EXISTS.
+
+    The walk keeps its own stack, as a long UNION is nested as deep as it has branches.
+    """
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, Iterable) and not isinstance(node, str):  # lists, sets, parse results
+            stack.extend(node)
 
 
 def _strip_comments(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -92,13 +92,35 @@ def normalise(link: str) -> Identifier:
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens.
+    """Lower-case words joined by hyphens; letters without an ASCII form are kept.
+
+    Accents on letters that have an ASCII form are dropped (``é`` -> ``e``); other letters and
+    digits stay, case-folded, with their accents. Every run of other ASCII characters becomes
+    one hyphen; other characters (typographic dashes and quotes, emoji) are dropped, as they
+    always were.
 
     >>> slug("FLoRA: Enhancing Vision-Language Models")
     'flora-enhancing-vision-language-models'
+    >>> slug("Ж-Net: Fédéré"), slug("連合学習 (FL)")
+    ('ж-net-federe', '連合学習-fl')
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    hyphenated = re.sub(r"-{2,}", "-", "".join(_slug_characters(folded))).strip("-")
+    return unicodedata.normalize("NFC", hyphenated)
+
+
+def _slug_characters(folded: str) -> Iterator[str]:
+    """What a slug keeps of each character of a folded text: itself, ``-`` or nothing."""
+    on_letter = False  # whether the character before is a letter kept (or an accent on one)
+    for char in folded:
+        if char.isascii():
+            yield char if char.isalnum() else "-"
+            on_letter = False
+        elif char.isalnum() or (on_letter and unicodedata.category(char).startswith("M")):
+            yield char  # a letter or digit, or an accent on one
+            on_letter = True
+        else:
+            on_letter = False
 
 
 def link_problem(link: str) -> str | None:

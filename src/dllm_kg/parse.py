@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
@@ -34,6 +36,10 @@ EMPTY_CELLS = frozenset({"", "n/a", "na", "-", "—", "none"})
 PAPER_COLUMNS = ("paper title", "url", "code")
 MODEL_COLUMNS = ("model name", "parameters", "url")
 NUMBER_COLUMN = "no."
+#: Why a line that looks like a row is not one: what ends a table in Markdown.
+UNREAD_ROW = "no table holds it (a blank line, a heading, a rule or an indented line ends a table)"
+#: The byte-order mark some editors write first: not content, so read away.
+BYTE_ORDER_MARK = "\ufeff"
 
 #: Line breaks as markdown-it counts them (str.splitlines also breaks at \f, \x1c, U+2028, ...).
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -42,14 +48,19 @@ _UNITS = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 #: Block structure only: cells are parsed inline one by one, and only where they hold markup.
 _BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
 _INLINE = MarkdownIt("commonmark")
-# Keep every link markdown-it finds: the reader refuses unsafe schemes itself, with a finding,
-# instead of markdown-it turning them silently into text.
-_INLINE.validateLink = lambda url: True
+# Keep every link and link definition markdown-it finds: the reader refuses unsafe schemes
+# itself, with a finding, instead of markdown-it turning them silently into text.
+_BLOCKS.validateLink = _INLINE.validateLink = lambda url: True
 #: Inline tokens whose content is visible text; raw HTML is kept as the text it is.
 _TEXT_TOKENS = frozenset({"text", "code_inline", "softbreak", "html_inline"})
 _HEADING_TOKENS = _TEXT_TOKENS - {"html_inline"}
 #: Characters that may start inline markup; a cell with none of them is plain text.
 _MARKUP = frozenset("[]*_`<>&\\!~")
+#: A delimiter row as markdown-it's table rule first sees it (``|---|:-:|``).
+_DELIMITER_ROW = re.compile(r"^[-:|][-:|\s]*$")
+#: Link definitions (``[r1]: https://...``) as ``(label, href, title)``; a frozenset keeps
+#: its hash, so that it is a cheap key of the cells' cache.
+_References = frozenset[tuple[str, str, str]]
 
 
 class ListError(DllmKgError):
@@ -83,8 +94,11 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
     >>> parsed.papers[0].title, parsed.papers[0].row.line
     ('A Title', 4)
     """
-    reader = _Reader(file, _LINE_BREAK.split(text))
-    reader.read(_BLOCKS.parse(text))
+    text = text.removeprefix(BYTE_ORDER_MARK)
+    env: dict[str, Any] = {}
+    tokens = _BLOCKS.parse(text, env)
+    reader = _Reader(file, _LINE_BREAK.split(text), _references(env))
+    reader.read(tokens)
     if not reader.papers and not reader.models:
         message = "the list's tables have no rows" if reader.tables else "no paper or model table"
         reader.finding(Severity.VIOLATION, "no-tables", message, 1)
@@ -140,18 +154,28 @@ class _Table:
 class _Reader:
     """Walks markdown-it's tokens and collects records and findings."""
 
-    def __init__(self, file: str, lines: Sequence[str]) -> None:
+    def __init__(
+        self, file: str, lines: Sequence[str], references: _References = frozenset()
+    ) -> None:
         self.file = file
         self.lines = lines
+        self.references = references
         self.papers: list[PaperRow] = []
         self.models: list[ModelRow] = []
         self.findings: list[Finding] = []
         self.tables = 0
 
     def finding(
-        self, severity: Severity, code: str, message: str, line: int, row: SourceRow | None = None
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        line: int,
+        row: SourceRow | None = None,
+        covers: str = "",
     ) -> None:
-        self.findings.append(Finding(severity, code, message, self.file, line, row))
+        finding = Finding(severity, code, message, self.file, line, row, covers=covers)
+        self.findings.append(finding)
 
     def read(self, tokens: list[Token]) -> None:
         heading = ""
@@ -160,11 +184,16 @@ class _Reader:
                 heading = _heading_text(tokens[index + 1])
             elif token.type == "table_open":
                 self._read_table(tokens, index, heading)
+        self._report_unread_rows(tokens)
+
+    def cell(self, inline: Token) -> _Cell:
+        """A cell's visible text, link destinations and images; references resolved."""
+        return _cell(inline.content, self.references)
 
     def _read_table(self, tokens: list[Token], start: int, heading: str) -> None:
         rows = list(_table_rows(tokens, start))
         header, body = rows[0], rows[1:]
-        names = [_plain_text(cell).lower() for cell in header[1]]
+        names = [self.cell(cell).text.lower() for cell in header[1]]
         table = _Table(heading, {name: i for i, name in enumerate(names)}, len(names))
         if not (set(PAPER_COLUMNS) <= set(names) or set(MODEL_COLUMNS) <= set(names)):
             line = header[0] + 1
@@ -172,8 +201,50 @@ class _Reader:
             self.finding(Severity.WARNING, "unknown-table", message, line)
             return
         self.tables += 1
+        if not section_key(heading):
+            self._report_no_section(heading, header[0] + 1)
         for position, (line_index, cells) in enumerate(body, start=1):
             self._read_row(table, position, line_index, cells)
+
+    def _report_no_section(self, heading: str, line: int) -> None:
+        """Name a table whose heading gives no section key (its rows' IRIs would lack one)."""
+        if heading:
+            message = f"table heading {heading!r} has no words to name its section"
+        else:
+            message = "table has no heading above it to name its section"
+        self.finding(Severity.WARNING, "no-section", message, line)
+
+    def _report_unread_rows(self, tokens: list[Token]) -> None:
+        """Name every line that looks like a table row but that no table read."""
+        unread = _unread_rows(tokens, self.lines)
+        lines = set(unread)
+        header: int | None = None  # the line of the table, not read, that the rows belong to
+        for index in unread:
+            if index - 1 not in lines:
+                header = None
+            if header is None and index + 1 in lines and (widths := self._mismatch(index)):
+                header = index
+                self._report_unread_table(index, *widths)
+            elif header is None or index > header + 1:  # not the delimiter row of the header
+                self._report_unread_row(index, header)
+
+    def _report_unread_table(self, index: int, header: int, delimiter: int) -> None:
+        """Name a table that markdown-it did not read: its delimiter row does not fit."""
+        message = f"table not read: its delimiter row has {delimiter} cells, the header {header}"
+        self.finding(Severity.VIOLATION, "table-not-read", message, index + 1)
+
+    def _report_unread_row(self, index: int, header: int | None) -> None:
+        """Name a row not read: after the end of a table, or below a table not read."""
+        reason = UNREAD_ROW if header is None else f"its table (line {header + 1}) is not read"
+        self.finding(Severity.VIOLATION, "row-not-read", f"table row not read: {reason}", index + 1)
+
+    def _mismatch(self, index: int) -> tuple[int, int] | None:
+        """The widths of a header and of the delimiter row below it, when they differ."""
+        header, delimiter = self.lines[index], self.lines[index + 1]
+        if not _is_delimiter(delimiter):
+            return None
+        widths = len(_row_cells(header)), len(_row_cells(delimiter))
+        return widths if widths[0] != widths[1] else None
 
     def _read_row(self, table: _Table, position: int, line_index: int, cells: list[Token]) -> None:
         raw = self.lines[line_index]
@@ -192,7 +263,7 @@ class _Reader:
         column = table.columns.get(NUMBER_COLUMN)
         if column is None:
             return position
-        text = _plain_text(cells[column])
+        text = self.cell(cells[column]).text
         if text.isdigit():
             return int(text)
         message = f"row number {text!r} is not a number; using its position {position}"
@@ -200,9 +271,7 @@ class _Reader:
         return position
 
     def _check_width(self, table: _Table, row: SourceRow) -> None:
-        if row.raw.count("|") == table.width + 1:  # the usual row: one pipe around each cell
-            return
-        cells = escapedSplit(row.raw.strip().strip("|"))
+        cells = _row_cells(row.raw)
         if len(cells) < table.width:
             message = f"row has {len(cells)} cells, the table {table.width}; the rest read as empty"
             self.finding(Severity.WARNING, "missing-cells", message, row.line, row)
@@ -214,20 +283,20 @@ class _Reader:
     def _paper(
         self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
     ) -> PaperRow:
-        title, survey = _split_survey_marker(_plain_text(cells[table.columns["paper title"]]))
+        title, survey = _split_survey_marker(self.cell(cells[table.columns["paper title"]]).text)
         if not title:
             self.finding(Severity.VIOLATION, "missing-title", "paper has no title", row.line, row)
-        link = self._link(cells[table.columns["url"]], row, "paper link")
+        link = self._link(cells[table.columns["url"]], row, "paper link", "missing-link")
         code = self._link(cells[table.columns["code"]], row, "code link")
         return PaperRow(row, title, survey, link, code, texts)
 
     def _model(
         self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
     ) -> ModelRow:
-        name = _plain_text(cells[table.columns["model name"]])
+        name = self.cell(cells[table.columns["model name"]]).text
         if not name:
             self.finding(Severity.VIOLATION, "missing-name", "model has no name", row.line, row)
-        size_text = _plain_text(cells[table.columns["parameters"]])
+        size_text = self.cell(cells[table.columns["parameters"]]).text
         size = parse_size(size_text)
         if size is None:
             message = f"size {size_text!r} is not a parameter count such as 124M or 1.1B"
@@ -235,21 +304,26 @@ class _Reader:
         elif not size.exact:
             message = f"size {size_text!r} is only an upper bound"
             self.finding(Severity.INFO, "size-bound", message, row.line, row)
-        link = self._link(cells[table.columns["url"]], row, "model link")
+        link = self._link(cells[table.columns["url"]], row, "model link", "missing-model-link")
         return ModelRow(row, name, size, link, texts)
 
-    def _link(self, cell: Token, row: SourceRow, what: str) -> str | None:
-        """The one URL of a link cell, reporting cells that are not a single clean link."""
-        hrefs = list(_hrefs(cell))
-        text = _plain_text(cell)
+    def _link(self, cell: Token, row: SourceRow, what: str, missing: str = "") -> str | None:
+        """The one URL of a link cell, reporting cells that are not a single clean link.
+
+        ``missing`` is the code of the shape that reports a row without this link: a finding
+        that leaves the link out covers it, so that the defect is named once.
+        """
+        text, hrefs, has_image = self.cell(cell)
         if not hrefs:
-            if text.lower() in EMPTY_CELLS:
+            if text.lower() in EMPTY_CELLS and not has_image:
                 return None
-            hrefs = [text] if _looks_like_link(text) else []
+            link = text if _looks_like_link(text) else None
             message = f"{what} cell {cell.content!r} is not a Markdown link"
-            self.finding(Severity.WARNING, "malformed-link-cell", message, row.line, row)
-            if not hrefs:
+            covers = "" if link else missing
+            self.finding(Severity.WARNING, "malformed-link-cell", message, row.line, row, covers)
+            if link is None:
                 return None
+            hrefs = (link,)
         if len(hrefs) > 1:
             message = f"{what} cell holds {len(hrefs)} links; reading the first"
             self.finding(Severity.WARNING, "several-links", message, row.line, row)
@@ -262,9 +336,64 @@ class _Reader:
         problem = link_problem(href)
         if problem:
             message = f"{what} {href!r} refused: {problem}"
-            self.finding(Severity.VIOLATION, "refused-link", message, row.line, row)
+            self.finding(Severity.VIOLATION, "refused-link", message, row.line, row, missing)
             return None
         return href
+
+
+def _references(env: dict[str, Any]) -> _References:
+    """The link definitions that markdown-it's block parse collected, hashable."""
+    found = env.get("references", {})
+    return frozenset((label, ref["href"], ref["title"]) for label, ref in found.items())
+
+
+def _row_cells(line: str) -> list[str]:
+    """A row's cells as markdown-it splits them: the pipes that enclose a row open no cell."""
+    cells = escapedSplit(mdTrim(line))
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _unread_rows(tokens: list[Token], lines: Sequence[str]) -> list[int]:
+    """The indexes of the lines that look like table rows but that markdown-it read as text.
+
+    A line looks like a row when it starts with a pipe, or when it holds one and follows a
+    table or such a row (blank lines between) or comes before a delimiter row. Code, raw HTML,
+    headings and lists are no rows; markdown-it's tables give the lines they read (``map``).
+    """
+    tables = _lines_of(tokens, {"table_open"})
+    text = _lines_of(tokens, {"paragraph_open", "code_block"})
+    unread: list[int] = []
+    after_row = False
+    for index, line in enumerate(lines):
+        if not mdTrim(line):
+            continue
+        if index in text:
+            before_delimiter = index + 1 < len(lines) and _is_delimiter(lines[index + 1])
+            if _looks_like_row(line, after_row or before_delimiter):
+                unread.append(index)
+        after_row = index in tables or unread[-1:] == [index]
+    return unread
+
+
+def _looks_like_row(line: str, among_rows: bool) -> bool:
+    """Whether a line starts with a pipe or, among rows, holds one between two cells."""
+    text = mdTrim(line)
+    return text.startswith("|") or (among_rows and len(_row_cells(text)) > 1)
+
+
+def _is_delimiter(line: str) -> bool:
+    """Whether a line looks like a table's delimiter row, with at least one pipe."""
+    text = mdTrim(line)
+    return "|" in text and "-" in text and bool(_DELIMITER_ROW.match(text))
+
+
+def _lines_of(tokens: list[Token], types: set[str]) -> set[int]:
+    """The indexes of the lines that the tokens of the given types span (nested ones too)."""
+    return {line for t in tokens if t.type in types and t.map for line in range(*t.map)}
 
 
 def _looks_like_link(text: str) -> bool:
@@ -297,25 +426,31 @@ def _heading_text(inline: Token) -> str:
     return " ".join(text.split())
 
 
-def _plain_text(inline: Token) -> str:
-    """The visible text of an inline token (bold and link markup removed), spaces folded."""
-    return _cell(inline.content)[0]
+class _Cell(NamedTuple):
+    """What a cell shows: its text (bold and link markup removed), links and images."""
 
-
-def _hrefs(inline: Token) -> tuple[str, ...]:
-    """The destinations of the links in an inline token."""
-    return _cell(inline.content)[1]
+    text: str
+    hrefs: tuple[str, ...] = ()
+    has_image: bool = False
 
 
 @lru_cache(maxsize=8192)
-def _cell(content: str) -> tuple[str, tuple[str, ...]]:
-    """A cell's visible text and link destinations, parsed inline only where it has markup."""
+def _cell(content: str, references: _References = frozenset()) -> _Cell:
+    """A cell's visible text, links and images, parsed inline only where it has markup."""
     if _MARKUP.isdisjoint(content):
-        return " ".join(content.split()), ()
-    children = [child for token in _INLINE.parseInline(content) for child in token.children or ()]
+        return _Cell(" ".join(content.split()))
+    tokens = _INLINE.parseInline(content, _env(references))
+    children = [child for token in tokens for child in token.children or ()]
     text = "".join(child.content for child in children if child.type in _TEXT_TOKENS)
     hrefs = tuple(str(c.attrs.get("href", "")) for c in children if c.type == "link_open")
-    return " ".join(text.split()), hrefs
+    has_image = any(child.type == "image" for child in children)
+    return _Cell(" ".join(text.split()), hrefs, has_image)
+
+
+@lru_cache(maxsize=8)
+def _env(references: _References) -> dict[str, Any]:
+    """The markdown-it environment that resolves reference links (``[Link][r1]``)."""
+    return {"references": {label: {"href": h, "title": t} for label, h, t in references}}
 
 
 def _nested_href(href: str) -> str | None:
@@ -323,7 +458,7 @@ def _nested_href(href: str) -> str | None:
     text = unquote(href)
     if not text.startswith("["):
         return None
-    inner = _cell(text)[1]
+    inner = _cell(text).hrefs
     return inner[-1] if inner else None
 
 

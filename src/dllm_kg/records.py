@@ -36,7 +36,11 @@ class SourceRow:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """Something about the list that a maintainer should know, tied to a line."""
+    """Something about the list that a maintainer should know, tied to a line.
+
+    :param covers: the code of a shape's finding that this one already explains, on the same
+        row (a refused Url cell leaves the paper with no link: ``missing-link``); empty if none.
+    """
 
     severity: Severity
     code: str
@@ -44,6 +48,7 @@ class Finding:
     file: str
     line: int
     row: SourceRow | None = None
+    covers: str = field(default="", kw_only=True)
 
     def __str__(self) -> str:
         """Format the finding as ``file:line: severity: message``, like a linter."""

@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -20,11 +21,17 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
 from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF
 
-from dllm_kg.constants import TEMPLATES_DIR
+from dllm_kg.constants import (
+    TEMPLATES_DIR,
+    UPSTREAM_ATTRIBUTION,
+    UPSTREAM_LICENSE_URL,
+    UPSTREAM_URL,
+)
 from dllm_kg.errors import DllmKgError
 from dllm_kg.layout import AREA_FONT, RING_FONT, Layout, figure_layout
-from dllm_kg.namespaces import AREAS, BASE
+from dllm_kg.namespaces import AREAS, BASE, CC
 from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
 
 #: The page's file name in a build folder, and ``dllm-kg render``'s default output.
@@ -61,6 +68,10 @@ RING_LABEL_THRESHOLD = 5
 #: The colour of technique labels and of the sectors behind the areas.
 LABEL_COLOUR = "#4a3500"
 SECTOR_COLOUR = "rgba(213,94,0,0.07)"
+#: The credit the picture carries: in its ``<desc>`` and as the line under its legend.
+CREDIT = f"Data: {UPSTREAM_ATTRIBUTION} Licence: {UPSTREAM_LICENSE_URL}"
+#: Characters that XML 1.0 does not allow: most C0 controls, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -404,14 +415,14 @@ def _csp_hash(text: str) -> str:
 def _render_svg(figure: nx.Graph, layout: Layout, title: str) -> bytes:
     positions = layout.positions
     left, top, right, bottom = layout.bounds
-    left, top, right, bottom = left - 40, top - 130, right + 40, bottom + 40
+    left, top, right, bottom = left - 40, top - 160, right + 40, bottom + 40
     width, height = right - left, bottom - top
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0f} {top:.0f} {width:.0f} '
         f'{height:.0f}" width="{width:.0f}" height="{height:.0f}" '
-        f"font-family={quoteattr(FONT_STACK)}>",
-        f"<title>{escape(title)}</title>",
+        f"font-family={_xml_attribute(FONT_STACK)}>",
+        *_svg_about(title),
         f'<rect x="{left:.0f}" y="{top:.0f}" width="{width:.0f}" height="{height:.0f}" '
         'fill="#ffffff"/>',
     ]
@@ -427,6 +438,26 @@ def _render_svg(figure: nx.Graph, layout: Layout, title: str) -> bytes:
     lines += _svg_legend(left + 40, top + 50, title)
     lines.append("</svg>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _svg_about(title: str) -> list[str]:
+    """The picture's title, its credit, and its licence and source as RDF metadata (CC REL)."""
+    return [
+        f"<title>{_xml_text(title)}</title>",
+        f"<desc>{_xml_text(CREDIT)}</desc>",
+        "<metadata>",
+        f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:dcterms="{DCTERMS}" xmlns:cc="{CC}">',
+        '<cc:Work rdf:about="">',
+        f"<dcterms:title>{_xml_text(title)}</dcterms:title>",
+        f"<dcterms:rights>{_xml_text(UPSTREAM_ATTRIBUTION)}</dcterms:rights>",
+        f"<dcterms:source rdf:resource={_xml_attribute(UPSTREAM_URL)}/>",
+        f"<dcterms:license rdf:resource={_xml_attribute(UPSTREAM_LICENSE_URL)}/>",
+        f"<cc:license rdf:resource={_xml_attribute(UPSTREAM_LICENSE_URL)}/>",
+        f"<cc:attributionURL rdf:resource={_xml_attribute(UPSTREAM_URL)}/>",
+        "</cc:Work>",
+        "</rdf:RDF>",
+        "</metadata>",
+    ]
 
 
 def _svg_regions(regions: list[dict[str, object]]) -> Iterator[str]:
@@ -448,9 +479,10 @@ def _svg_regions(regions: list[dict[str, object]]) -> Iterator[str]:
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#777777" '
                 'fill-opacity="0.06" stroke="#999999" stroke-dasharray="6 6"/>'
             )
+            label = _xml_text(str(region["label"]))
             yield (
                 f'<text x="{x:.1f}" y="{y - r - 12:.1f}" text-anchor="middle" '
-                f'font-size="{CAPTION_FONT}" fill="#555555">{escape(str(region["label"]))}</text>'
+                f'font-size="{CAPTION_FONT}" fill="#555555">{label}</text>'
             )
 
 
@@ -469,7 +501,7 @@ def _svg_edges(figure: nx.Graph, positions: Mapping[str, tuple[float, float]]) -
 def _svg_node(kind: Kind, x: float, y: float, size: float, name: str) -> Iterator[str]:
     style = STYLES[kind]
     paint = f'fill="{style.color}" stroke="{style.border}"'
-    title = f"<title>{escape(name)}</title>"
+    title = f"<title>{_xml_text(name)}</title>"
     if kind is Kind.AREA:
         width, height = 0.6 * style.font_size * len(name) + 24, style.font_size + 22
         yield (
@@ -477,7 +509,7 @@ def _svg_node(kind: Kind, x: float, y: float, size: float, name: str) -> Iterato
             f'height="{height}" rx="8" {paint} stroke-width="2"/><text x="{x:.1f}" '
             f'y="{y + style.font_size * 0.35:.1f}" '
             f'text-anchor="middle" font-size="{style.font_size}" font-weight="bold" '
-            f'fill="#ffffff">{escape(name)}</text>{title}</g>'
+            f'fill="#ffffff">{_xml_text(name)}</text>{title}</g>'
         )
         return
     s = size
@@ -496,7 +528,7 @@ def _svg_ring_labels(figure: nx.Graph, layout: Layout) -> Iterator[str]:
     yield f'<g font-size="{RING_FONT}" fill="{LABEL_COLOUR}">'
     for technique in nodes_of(figure, Kind.TECHNIQUE):
         x, y = layout.positions[technique]
-        name = escape(figure.nodes[technique]["name"])
+        name = _xml_text(figure.nodes[technique]["name"])
         size = technique_size(len(neighbours_of(figure, technique, Kind.PAPER)))
         bold = ' font-weight="bold"' if size >= BOLD_SIZE else ""
         gap = size + 6
@@ -521,7 +553,7 @@ def _svg_ring_labels(figure: nx.Graph, layout: Layout) -> Iterator[str]:
 
 def _svg_legend(x: float, y: float, title: str) -> Iterator[str]:
     yield f'<g font-size="22" fill="#1d1d1f"><text x="{x:.1f}" y="{y:.1f}" font-weight="bold">'
-    yield f"{escape(title)}</text>"
+    yield f"{_xml_text(title)}</text>"
     for i, (kind, style) in enumerate(STYLES.items()):
         cx, cy = x + 14 + i * 200, y + 40
         if kind is Kind.AREA:
@@ -532,8 +564,26 @@ def _svg_legend(x: float, y: float, title: str) -> Iterator[str]:
         else:
             element, _, _ = next(_svg_node(kind, cx, cy, 9, "")).partition("<title>")
             yield element + f"</{element[1:].split(' ', 1)[0]}>"
-        yield f'<text x="{cx + 22:.1f}" y="{cy + 7:.1f}">{escape(style.name)}</text>'
+        yield f'<text x="{cx + 22:.1f}" y="{cy + 7:.1f}">{_xml_text(style.name)}</text>'
+    yield (
+        f'<text x="{x:.1f}" y="{y + 82:.1f}" font-size="16" fill="#555555">'
+        f"{_xml_text(CREDIT)}</text>"
+    )
     yield "</g>"
+
+
+def _xml_text(text: str) -> str:
+    """Text as XML character data: markup escaped, characters XML forbids shown as U+FFFD.
+
+    >>> _xml_text("a\\x1b<b>") == "a\\ufffd&lt;b&gt;"
+    True
+    """
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
+def _xml_attribute(text: str) -> str:
+    """Text as a quoted XML attribute value, characters XML forbids shown as U+FFFD."""
+    return quoteattr(_NOT_XML.sub("\ufffd", text))
 
 
 def _points(x: float, y: float, radius: float, corners: int, start: float) -> str:

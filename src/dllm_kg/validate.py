@@ -106,7 +106,12 @@ def shacl_report(graph: Graph, shapes: Graph) -> Graph:
 
 def _merge(report: Graph, parsed: list[Finding], rows: _Rows) -> list[NodeFinding]:
     """The reader's findings and the report's, each defect once; the report made to match."""
-    reported = {(finding.file, finding.line, finding.code) for finding in parsed}
+    reported = {
+        (finding.file, finding.line, code)
+        for finding in parsed
+        for code in (finding.code, finding.covers)
+        if code
+    }
     findings = [_with_node(finding, rows) for finding in parsed]
     for result in list(report.objects(None, SH.result)):
         finding = _finding(report, result, rows)

@@ -1,0 +1,92 @@
+"""Rows that no table reads (a blank line, an indent, a heading or a rule ended their table,
+or their table's delimiter row does not fit its header) are named by line, never lost silently."""
+
+import pytest
+
+from dllm_kg.parse import UNREAD_ROW, parse_file, parse_text
+from dllm_kg.records import ParsedList, Severity
+
+from .conftest import DATA
+
+TABLE_I = "# I. Papers\n| No. | Paper Title | Url | Code |\n|---|---|---|---|\n"
+ROW_1 = "| 1 | One | [Link](https://arxiv.org/abs/2401.00001) | N/A |\n"
+ROW_2 = "| 2 | Two | [Link](https://arxiv.org/abs/2401.00002) | N/A |\n"
+ENDED = f"table row not read: {UNREAD_ROW}"
+
+
+def unread(parsed: ParsedList) -> list[tuple[int, str, Severity]]:
+    """The findings about rows and tables that were not read: line, code and severity."""
+    codes = ("row-not-read", "table-not-read")
+    return [(f.line, f.code, f.severity) for f in parsed.findings if f.code in codes]
+
+
+def test_rows_after_a_blank_line_are_named() -> None:
+    parsed = parse_file(DATA / "parse-blank-line-in-table.md")
+    assert [paper.row.number for paper in parsed.papers] == [1]
+    assert unread(parsed) == [
+        (6, "row-not-read", Severity.VIOLATION),
+        (7, "row-not-read", Severity.VIOLATION),
+    ]
+    assert str(parsed.findings[0]) == f"parse-blank-line-in-table.md:6: violation: {ENDED}"
+
+
+def test_an_indented_row_and_the_rows_after_it_are_named() -> None:
+    parsed = parse_file(DATA / "parse-indented-row.md")
+    assert [paper.row.number for paper in parsed.papers] == [1]
+    assert [line for line, _, _ in unread(parsed)] == [5, 6]
+
+
+def test_a_row_after_a_heading_is_named() -> None:
+    parsed = parse_file(DATA / "parse-heading-after-table.md")
+    assert [paper.row.number for paper in parsed.papers] == [1, 2]
+    assert [line for line, _, _ in unread(parsed)] == [7]
+
+
+def test_a_row_after_a_rule_is_named() -> None:
+    parsed = parse_text(TABLE_I + ROW_1 + "---\n" + ROW_2, "t.md")
+    assert [line for line, _, _ in unread(parsed)] == [6]
+
+
+def test_a_row_without_pipes_around_it_after_a_blank_line_is_named() -> None:
+    parsed = parse_text(TABLE_I + ROW_1 + "\n2 | Two | [Link](https://a.org/2) | N/A\n", "t.md")
+    assert [line for line, _, _ in unread(parsed)] == [6]
+
+
+def test_a_table_whose_delimiter_row_does_not_fit_its_header_is_named_with_its_rows() -> None:
+    parsed = parse_file(DATA / "parse-bad-delimiter-row.md")
+    assert [paper.title for paper in parsed.papers] == ["Federated LoRA for Phones"]
+    assert [model.name for model in parsed.models] == ["TinyThing"]
+    assert unread(parsed) == [
+        (7, "table-not-read", Severity.VIOLATION),
+        (9, "row-not-read", Severity.VIOLATION),
+        (10, "row-not-read", Severity.VIOLATION),
+    ]
+    table, row, _ = [f for f in parsed.findings if f.line in (7, 9, 10)]
+    assert table.message == "table not read: its delimiter row has 2 cells, the header 3"
+    assert row.message == "table row not read: its table (line 7) is not read"
+
+
+def test_a_header_without_pipes_around_it_and_a_bad_delimiter_row_is_named() -> None:
+    text = "# II. VLMs\nPaper Title | Url | Code\n---|---\nA | [Link](https://a.org/1) | N/A\n"
+    assert unread(parse_text(text, "t.md")) == [
+        (2, "table-not-read", Severity.VIOLATION),
+        (4, "row-not-read", Severity.VIOLATION),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some text | with a pipe, after no table.\n",
+        "```\n| 1 | an example row in code |\n```\n",
+        "<!--\n| 1 | a row left out on purpose |\n-->\n",
+        TABLE_I + ROW_1 + "\nText after the table.\n",
+        TABLE_I + ROW_1 + "## A | heading\n",
+    ],
+)
+def test_text_that_is_no_row_is_not_named(text: str) -> None:
+    assert unread(parse_text(text, "t.md")) == []
+
+
+def test_the_bundled_list_has_no_row_that_is_not_read(bundled: ParsedList) -> None:
+    assert unread(bundled) == []
