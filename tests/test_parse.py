@@ -337,3 +337,17 @@ def test_reference_links_are_read_from_their_definitions() -> None:
     assert (a.link, a.code) == ("https://arxiv.org/abs/2401.00001", "https://github.com/a/b")
     assert b.link is None
     assert [(f.line, f.code) for f in parsed.findings] == [(6, "refused-link")]
+
+
+def test_control_characters_in_a_title_or_name_are_named() -> None:
+    text = (
+        "# I. Papers\n| Paper Title | Url | Code |\n|---|---|---|\n"
+        "| Fed\x1bLoRA on Phones | [Link](https://arxiv.org/abs/2401.00001) | N/A |\n"
+        "\n# III. SLMs\n| Model Name | Parameters | URL |\n|---|---|---|\n"
+        "| Tiny\x7fBERT | 10M | [link](https://huggingface.co/a/b) |\n"
+    )
+    found = [(f.line, f.code, f.message) for f in parse_text(text, "list.md").findings]
+    assert found == [
+        (4, "control-character", "title holds control characters (U+001B); remove them"),
+        (9, "control-character", "name holds control characters (U+007F); remove them"),
+    ]

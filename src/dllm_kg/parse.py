@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -286,9 +287,17 @@ class _Reader:
         title, survey = _split_survey_marker(self.cell(cells[table.columns["paper title"]]).text)
         if not title:
             self.finding(Severity.VIOLATION, "missing-title", "paper has no title", row.line, row)
+        self._check_characters(title, "title", row)
         link = self._link(cells[table.columns["url"]], row, "paper link", "missing-link")
         code = self._link(cells[table.columns["code"]], row, "code link")
         return PaperRow(row, title, survey, link, code, texts)
+
+    def _check_characters(self, text: str, what: str, row: SourceRow) -> None:
+        """Name the control characters of a title or name: kept, but invisible to readers."""
+        found = sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cc"})
+        if found:
+            message = f"{what} holds control characters ({', '.join(found)}); remove them"
+            self.finding(Severity.WARNING, "control-character", message, row.line, row)
 
     def _model(
         self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
@@ -296,6 +305,7 @@ class _Reader:
         name = self.cell(cells[table.columns["model name"]]).text
         if not name:
             self.finding(Severity.VIOLATION, "missing-name", "model has no name", row.line, row)
+        self._check_characters(name, "name", row)
         size_text = self.cell(cells[table.columns["parameters"]]).text
         size = parse_size(size_text)
         if size is None:
