@@ -7,7 +7,14 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
-from dllm_kg.constants import ANNOTATIONS_PATH, AREAS_PATH, MODELS_PATH, TASKS_PATH, TECHNIQUES_PATH
+from dllm_kg.constants import (
+    ANNOTATIONS_PATH,
+    AREAS_PATH,
+    DEFAULT_SOURCE,
+    MODELS_PATH,
+    TASKS_PATH,
+    TECHNIQUES_PATH,
+)
 from dllm_kg.curate import (
     CURATED,
     TAGGED,
@@ -21,6 +28,7 @@ from dllm_kg.identifiers import slug
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, TASK, TECHNIQUE
 from dllm_kg.pipeline import load
 from dllm_kg.records import ParsedList
+from dllm_kg.validate import validate
 
 from .conftest import DATA
 
@@ -388,6 +396,46 @@ def test_areas_follow_from_techniques(bundled_graph: Graph) -> None:
 def attribution(graph: Graph, key: str) -> URIRef | None:
     record = graph.value(PAPER[key], DLLM.annotation)
     return graph.value(record, PROV.wasAttributedTo)
+
+
+def test_an_edited_title_keeps_its_curated_annotation_as_a_flagged_guess(tmp_path: Path) -> None:
+    listed = DEFAULT_SOURCE.read_text(encoding="utf-8")
+    edited = listed.replace(
+        "FwdLLM: Efficient FedLLM Using Forward Gradient |",
+        "FwdLLM: Efficient FedLLM Using Forward Gradients |",
+    )
+    assert edited != listed
+    (tmp_path / "list.md").write_text(edited, encoding="utf-8")
+    parsed, graph = load(tmp_path / "list.md")
+    key = "fwdllm-efficient-fedllm-using-forward-gradients"
+    direct = {
+        str(t).removeprefix(str(TECHNIQUE)) for t in graph.objects(PAPER[key], DLLM.usesTechnique)
+    }
+    assert direct == {
+        "federated-fine-tuning",
+        "forward-gradient",
+        "parameter-efficient-fine-tuning",
+        "on-device-execution",
+    }
+    assert attribution(graph, key) == TAGGED
+    record = graph.value(PAPER[key], DLLM.annotation)
+    assert (
+        graph.value(record, DLLM.borrowedFrom)
+        == PAPER["fwdllm-efficient-fedllm-using-forward-gradient"]
+    )
+    [finding] = [f for f in validate(graph, parsed.findings)[2] if f.code == "guessed-techniques"]
+    assert finding.line == 50
+
+
+def test_a_different_title_does_not_take_a_curated_annotation(tmp_path: Path) -> None:
+    listed = DEFAULT_SOURCE.read_text(encoding="utf-8")
+    edited = listed.replace(
+        "FwdLLM: Efficient FedLLM Using Forward Gradient |", "Forward Gradients for Edge LLMs |"
+    )
+    (tmp_path / "list.md").write_text(edited, encoding="utf-8")
+    _, graph = load(tmp_path / "list.md")
+    record = graph.value(PAPER["forward-gradients-for-edge-llms"], DLLM.annotation)
+    assert (record, DLLM.borrowedFrom, None) not in graph
 
 
 def test_every_bundled_annotation_is_curated(bundled_graph: Graph) -> None:

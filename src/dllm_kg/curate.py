@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -27,9 +28,20 @@ from dllm_kg.graph import VOCABULARY_PATHS, Triple, build_graph, group_papers
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.parse import parse_file
 from dllm_kg.records import ParsedList
-from dllm_kg.tagger import Evaluation, Tagger, held_out_proposals, score, vocabulary_rules
+from dllm_kg.tagger import (
+    Evaluation,
+    Tagger,
+    held_out_proposals,
+    score,
+    vocabulary_rules,
+    words_of,
+)
 from dllm_kg.terms import from_oxigraph, to_oxigraph
 
+#: A title nearly equals a curated one when this share of the words is common to both ...
+RENAMED_WORDS = 0.8
+#: ... and their characters are this similar (difflib's ratio).
+RENAMED_RATIO = 0.9
 #: Who made an annotation: the curators (from data/annotations.yaml) or the title tagger.
 CURATED = AGENT["curation"]
 TAGGED = AGENT["tagger"]
@@ -221,8 +233,11 @@ def annotate(graph: Graph, parsed: ParsedList) -> Graph:
     for triple in chain(agent_triples(), model_triples(load_models())):
         graph.add(triple)
     tagger = tagger_for(graph, annotations)
+    renamed = renamed_papers(titles, annotations)
     tagged = (
-        tagged_triples(tagger, key, title, key in surveys)
+        renamed_triples(key, renamed[key], annotations[renamed[key]])
+        if key in renamed
+        else tagged_triples(tagger, key, title, key in surveys)
         for key, title in titles.items()
         if key not in annotations
     )
@@ -230,6 +245,48 @@ def annotate(graph: Graph, parsed: ParsedList) -> Graph:
     for triple in chain(annotation, derive_areas(annotation)):
         graph.add(triple)
     return graph
+
+
+def renamed_papers(
+    titles: Mapping[str, str], annotations: Mapping[str, Annotation]
+) -> dict[str, str]:
+    """Papers without an annotation whose title nearly equals that of a curated paper the list
+    lacks (a title edited upstream), as paper key to curated key.
+
+    Nearly equal: at least 80% of the words shared, and a character similarity of at least 0.9.
+    """
+    unused = [
+        (key, frozenset(words_of(a.title)), a.title.lower())
+        for key, a in sorted(annotations.items())
+        if key not in titles
+    ]
+    renamed = {}
+    for key, title in titles.items():
+        if key in annotations or not unused:
+            continue
+        words, lower = frozenset(words_of(title)), title.lower()
+        for curated, curated_words, curated_title in unused:
+            shared = len(words & curated_words) >= RENAMED_WORDS * max(
+                len(words), len(curated_words)
+            )
+            if shared and SequenceMatcher(None, lower, curated_title).ratio() >= RENAMED_RATIO:
+                renamed[key] = curated
+                break
+    return renamed
+
+
+def renamed_triples(key: str, curated: str, annotation: Annotation) -> Iterator[Triple]:
+    """The curated annotation of a paper whose title was edited, as the tagger's guess."""
+    yield from annotation_triples(
+        key,
+        annotation.techniques,
+        annotation.models,
+        annotation.tasks,
+        annotation.areas,
+        agent=TAGGED,
+        evidence=[f"like '{annotation.title}' (curated)"],
+    )
+    yield ANNOTATION[key], DLLM.borrowedFrom, PAPER[curated]
 
 
 def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterator[Triple]:
