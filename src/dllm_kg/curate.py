@@ -187,18 +187,28 @@ def annotation_triples(
 def curated_triples(annotations: Mapping[str, Annotation], keys: Iterable[str]) -> Iterator[Triple]:
     """Annotation triples for the papers in ``keys`` that have a curated annotation."""
     for key in keys:
-        annotation = annotations.get(key)
-        if annotation is None:
-            continue
-        yield from annotation_triples(
-            key,
-            annotation.techniques,
-            annotation.models,
-            annotation.tasks,
-            annotation.areas,
-            CURATED,
-            annotation.note,
-        )
+        if key in annotations:
+            yield from _annotation_of(key, annotations[key], CURATED, annotations[key].note)
+
+
+def _annotation_of(
+    key: str,
+    annotation: Annotation,
+    agent: URIRef,
+    note: str | None = None,
+    evidence: Iterable[str] = (),
+) -> Iterator[Triple]:
+    """A curated annotation's triples, for the paper ``key``, attributed to ``agent``."""
+    yield from annotation_triples(
+        key,
+        annotation.techniques,
+        annotation.models,
+        annotation.tasks,
+        annotation.areas,
+        agent,
+        note,
+        evidence,
+    )
 
 
 def derive_areas(annotation: Iterable[Triple]) -> list[Triple]:
@@ -277,14 +287,8 @@ def renamed_papers(
 
 def renamed_triples(key: str, curated: str, annotation: Annotation) -> Iterator[Triple]:
     """The curated annotation of a paper whose title was edited, as the tagger's guess."""
-    yield from annotation_triples(
-        key,
-        annotation.techniques,
-        annotation.models,
-        annotation.tasks,
-        annotation.areas,
-        agent=TAGGED,
-        evidence=[f"like '{annotation.title}' (curated)"],
+    yield from _annotation_of(
+        key, annotation, TAGGED, evidence=[f"like '{annotation.title}' (curated)"]
     )
     yield ANNOTATION[key], DLLM.borrowedFrom, PAPER[curated]
 
