@@ -90,3 +90,17 @@ def test_text_that_is_no_row_is_not_named(text: str) -> None:
 
 def test_the_bundled_list_has_no_row_that_is_not_read(bundled: ParsedList) -> None:
     assert unread(bundled) == []
+
+
+def test_an_html_table_is_named_and_an_html_comment_is_not() -> None:
+    text = (
+        "# I. Papers\n| No. | Paper Title | Url | Code |\n|---|---|---|---|\n"
+        "| 1 | Federated LoRA for Phones | [Link](https://arxiv.org/abs/2401.00001) | N/A |\n"
+        "\n<!-- a comment with | pipes | -->\n"
+        "\n<table><tr><td>2</td><td>Pipeline Parallel</td></tr></table>\n"
+    )
+    parsed = parse_text(text, "list.md")
+    assert [(f.line, f.code, f.severity) for f in parsed.findings] == [
+        (8, "table-not-read", Severity.VIOLATION)
+    ]
+    assert len(parsed.papers) == 1

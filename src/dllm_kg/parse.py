@@ -29,6 +29,8 @@ from dllm_kg.records import (
     SourceRow,
 )
 
+#: Raw HTML that holds table rows or cells: the parser reads Markdown tables only.
+_HTML_TABLE = re.compile(r"<(table|tr|td)\b", re.IGNORECASE)
 #: The marker that flags a survey in table I, kept apart from the title.
 SURVEY_MARKERS = ("✅", "[Survey Article]")
 #: Cells that mean "no link".
@@ -185,6 +187,9 @@ class _Reader:
                 heading = _heading_text(tokens[index + 1])
             elif token.type == "table_open":
                 self._read_table(tokens, index, heading)
+            elif token.type == "html_block" and _HTML_TABLE.search(token.content):
+                message = "HTML table not read: write its rows as a Markdown table"
+                self.finding(Severity.VIOLATION, "table-not-read", message, token.map[0] + 1)
         self._report_unread_rows(tokens)
 
     def cell(self, inline: Token) -> _Cell:
