@@ -1,7 +1,9 @@
 """Every error of the command line, usage errors too, is one line on stderr and exit 2."""
 
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,16 @@ def test_usage_errors_are_one_line_and_exit_2(
     code, out, err = run(args, capsys)
     assert (code, out) == (2, "")
     assert_one_line_error(err, message)
+
+
+def test_an_output_folder_the_system_refuses_to_look_at_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A name longer than the file system allows: Path.exists() raises instead of saying no.
+    out = tmp_path / ("x" * 300) / "out"
+    code, out_text, err = run(["build", "-o", str(out)], capsys)
+    assert (code, out_text) == (2, "")
+    assert_one_line_error(err, "cannot be used (File name too long)")
 
 
 def test_an_output_under_a_file_is_one_line(
@@ -115,3 +127,22 @@ def test_csv_lines_end_with_crlf_on_stdout() -> None:
     query = "SELECT (COUNT(?p) AS ?surveys) WHERE { ?p dllm:isSurvey true }"
     result = subprocess.run([DLLM_KG, "query", "-e", query, "-f", "csv"], capture_output=True)
     assert (result.returncode, result.stdout) == (0, b"surveys\r\n16\r\n")
+
+
+def test_an_interrupted_build_exits_130_quietly_and_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "list.md"
+    synthetic = Path(__file__).parents[1] / "benchmarks" / "synthetic.py"
+    subprocess.run(
+        [sys.executable, str(synthetic), "--entries", "3000", "--out", str(source)], check=True
+    )
+    build = subprocess.Popen(
+        [DLLM_KG, "build", str(source), "-o", str(tmp_path / "out")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2)
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=60)
+    assert (build.returncode, err) == (130, "")  # Ctrl-C: exit 130, as shells expect
+    assert not (tmp_path / "out").exists()

@@ -22,6 +22,7 @@ from dllm_kg.curate import (
     load_annotations,
     load_held_out_titles,
     load_models,
+    renamed_papers,
 )
 from dllm_kg.graph import group_papers
 from dllm_kg.identifiers import slug
@@ -419,12 +420,22 @@ def test_an_edited_title_keeps_its_curated_annotation_as_a_flagged_guess(tmp_pat
     }
     assert attribution(graph, key) == TAGGED
     record = graph.value(PAPER[key], DLLM.annotation)
-    assert (
-        graph.value(record, DLLM.borrowedFrom)
-        == PAPER["fwdllm-efficient-fedllm-using-forward-gradient"]
-    )
-    [finding] = [f for f in validate(graph, parsed.findings)[2] if f.code == "guessed-techniques"]
+    curated = "fwdllm-efficient-fedllm-using-forward-gradient"
+    assert graph.value(record, DLLM.editedTitleOf) == PAPER[curated]
+    [finding] = [f for f in validate(graph, parsed.findings)[2] if f.code == "edited-title"]
     assert finding.line == 50
+    assert curated in finding.message
+
+
+def test_an_edited_title_takes_the_closest_curated_paper_and_each_once() -> None:
+    annotations = load_annotations()
+    fwd = "fwdllm-efficient-fedllm-using-forward-gradient"
+    titles = {
+        "a": "FwdLLM: Efficient FedLLM Using the Forward Gradient",
+        "b": "FwdLLM: Efficient FedLLM Using Forward Gradients",
+    }
+    assert renamed_papers(titles, annotations) == {"b": fwd}
+    assert renamed_papers({"a": titles["a"]}, annotations) == {"a": fwd}
 
 
 def test_a_different_title_does_not_take_a_curated_annotation(tmp_path: Path) -> None:
@@ -435,7 +446,7 @@ def test_a_different_title_does_not_take_a_curated_annotation(tmp_path: Path) ->
     (tmp_path / "list.md").write_text(edited, encoding="utf-8")
     _, graph = load(tmp_path / "list.md")
     record = graph.value(PAPER["forward-gradients-for-edge-llms"], DLLM.annotation)
-    assert (record, DLLM.borrowedFrom, None) not in graph
+    assert (record, DLLM.editedTitleOf, None) not in graph
 
 
 def test_every_bundled_annotation_is_curated(bundled_graph: Graph) -> None:

@@ -13,6 +13,7 @@ from .conftest import DATA
 TABLE_I = "| No. | Paper Title | Url | Code |\n|----|----|----|----|\n"
 TABLE_II = "| Paper Title | Url | Code |\n|---|---|---|\n"
 TABLE_III = "| Model Name | Parameters | URL |\n|---|---|---|\n"
+HIDDEN = "control or format characters"
 
 
 def test_bundled_list_has_112_paper_rows_and_23_models(bundled: ParsedList) -> None:
@@ -142,6 +143,15 @@ def test_row_without_closing_pipe_is_read() -> None:
     )
     assert parsed.papers[0].link == "https://arxiv.org/pdf/2401.00001.pdf"
     assert parsed.findings == ()
+
+
+def test_a_table_in_a_blockquote_is_read_and_its_cells_counted_without_the_markers() -> None:
+    quoted = "".join(f"> {line}\n" for line in TABLE_I.splitlines())
+    row = "> | 1 | A | [Link](https://a.org/1) | N/A |\n>| 2 | B | N/A | N/A | surplus |\n"
+    parsed = parse_text(f"# I. Papers\n{quoted}{row}", "t.md")
+    assert [paper.title for paper in parsed.papers] == ["A", "B"]
+    assert [(f.line, f.code) for f in parsed.findings] == [(5, "extra-cells")]
+    assert parsed.findings[0].message == "row has 5 cells, the table 4; ignored: 'surplus'"
 
 
 def test_extra_cells_are_reported_not_lost() -> None:
@@ -348,6 +358,29 @@ def test_control_characters_in_a_title_or_name_are_named() -> None:
     )
     found = [(f.line, f.code, f.message) for f in parse_text(text, "list.md").findings]
     assert found == [
-        (4, "control-character", "title holds control characters (U+001B); remove them"),
-        (9, "control-character", "name holds control characters (U+007F); remove them"),
+        (4, "control-character", f"title holds {HIDDEN} (U+001B); remove them"),
+        (9, "control-character", f"name holds {HIDDEN} (U+007F); remove them"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "codes"),
+    [
+        ("Fed\x1cLoRA\x1fon\x85Phones", "U+001C, U+001F, U+0085"),
+        ("Fed LoRA \u202esenohP\u202c", "U+202C, U+202E"),
+        ("Fed\u200bLoRA\x0bon\U000e0001Phones", "U+000B, U+200B, U+E0001"),
+    ],
+)
+def test_characters_that_folding_hides_or_that_reorder_text_are_named(
+    title: str, codes: str
+) -> None:
+    parsed = parse_rows(TABLE_II, f"| {title} | [Link](https://a.org/1) | N/A |\n")
+    [finding] = parsed.findings
+    assert finding.message == f"title holds {HIDDEN} ({codes}); remove them"
+
+
+def test_tabs_and_joiners_in_a_title_are_no_hidden_characters() -> None:
+    parsed = parse_rows(
+        TABLE_II, "| Fed\tLoRA \U0001f469\u200d\U0001f4bb \u0645\u200c\u06cc | N/A | N/A |\n"
+    )
+    assert parsed.findings == ()

@@ -3,7 +3,13 @@ or their table's delimiter row does not fit its header) are named by line, never
 
 import pytest
 
-from dllm_kg.parse import UNREAD_ROW, parse_file, parse_text
+from dllm_kg.parse import (
+    UNREAD_ROW,
+    UNREAD_ROW_IN_HEADING,
+    UNREAD_ROW_IN_HTML,
+    parse_file,
+    parse_text,
+)
 from dllm_kg.records import ParsedList, Severity
 
 from .conftest import DATA
@@ -52,6 +58,30 @@ def test_a_row_without_pipes_around_it_after_a_blank_line_is_named() -> None:
     assert [line for line, _, _ in unread(parsed)] == [6]
 
 
+def test_rows_held_by_raw_html_are_named_and_rows_in_a_comment_are_not() -> None:
+    parsed = parse_file(DATA / "parse-rows-in-html.md")
+    assert [paper.row.number for paper in parsed.papers] == [1]
+    assert [line for line, _, _ in unread(parsed)] == [9, 10, 11, 15]
+    finding = next(f for f in parsed.findings if f.line == 11)
+    assert finding.message == f"table row not read: {UNREAD_ROW_IN_HTML}"
+
+
+@pytest.mark.parametrize("rule", ["---", "==="])
+def test_a_row_that_a_rule_under_it_makes_a_heading_is_named(rule: str) -> None:
+    parsed = parse_text(TABLE_I + ROW_1 + "\n" + ROW_2 + rule + "\n", "t.md")
+    assert [paper.row.number for paper in parsed.papers] == [1]
+    [finding] = parsed.findings
+    assert (finding.line, finding.code) == (6, "row-not-read")
+    assert finding.message == f"table row not read: {UNREAD_ROW_IN_HEADING}"
+
+
+def test_a_row_after_a_blank_line_in_a_blockquote_is_named() -> None:
+    quoted = "".join(f"> {line}\n" for line in (TABLE_I + ROW_1).splitlines()[1:])
+    parsed = parse_text("# I. Papers\n" + quoted + ">\n> " + ROW_2, "t.md")
+    assert [paper.row.number for paper in parsed.papers] == [1]
+    assert unread(parsed) == [(6, "row-not-read", Severity.VIOLATION)]
+
+
 def test_a_table_whose_delimiter_row_does_not_fit_its_header_is_named_with_its_rows() -> None:
     parsed = parse_file(DATA / "parse-bad-delimiter-row.md")
     assert [paper.title for paper in parsed.papers] == ["Federated LoRA for Phones"]
@@ -82,6 +112,13 @@ def test_a_header_without_pipes_around_it_and_a_bad_delimiter_row_is_named() -> 
         "<!--\n| 1 | a row left out on purpose |\n-->\n",
         TABLE_I + ROW_1 + "\nText after the table.\n",
         TABLE_I + ROW_1 + "## A | heading\n",
+        TABLE_I + ROW_1 + "\nSee the figure | and the legend below.\n",
+        TABLE_I + ROW_1 + "\nSee the figure | the legend\nand the caption | below.\n",
+        TABLE_I + ROW_1 + "- | 2 | B | x | y |\n",
+        TABLE_I + ROW_1 + "\n1. a | b | c | d\n",
+        TABLE_I + ROW_1 + "\n<p>\n[A](#a) | [B](#b) | [C](#c) | [D](#d)\n</p>\n",
+        "<pre>\n| 1 | an example row, kept as it is |\n</pre>\n",
+        "Title\n---\n\nA | title\n===\n",
     ],
 )
 def test_text_that_is_no_row_is_not_named(text: str) -> None:

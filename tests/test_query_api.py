@@ -297,6 +297,9 @@ def test_service_calls_are_refused_and_never_sent(
         "SELECT $service WHERE { $service a dllm:Repository }",
         'SELECT ?r WHERE { ?r a dllm:Repository FILTER(?r != "SERVICE <http://x.org/> {}") }',
         "SELECT ?r WHERE {\n  # SERVICE <http://x.org/sparql> { }\n  ?r a dllm:Repository\n}",
+        # With a \\u escape the text is also searched for the word: names are still no call.
+        r"SELECT ?r WHERE { ?r a dllm:Repository FILTER(?r != <http://x.org/web-services>)"
+        r' FILTER(!BOUND(?x)) OPTIONAL { ?r dllm:service ?x } FILTER(?r != "\u00e9") }',
     ],
 )
 def test_the_word_service_elsewhere_is_no_call(

@@ -98,6 +98,7 @@ def test_capital_acronyms_match_inside_words_only_where_their_case_stands_out() 
         "tee": ["TEE (in TEEServe)"],
         "lora": ["LoRA (in FLoRA)"],
     }
+    assert tagger.propose("TEEs for LLM Inference").techniques == {"tee": ["TEE"]}
 
 
 def test_scores_are_hierarchical() -> None:

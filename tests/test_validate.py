@@ -319,6 +319,7 @@ VIOLATIONS: list[tuple[str, Edit]] = [
     ("paper-code", lambda g: g.add((PIPE, DLLM.hasCode, undefined("repository")))),
     ("missing-technique", lambda g: g.remove((PIPE, DLLM.usesTechnique, None))),
     ("guessed-techniques", lambda g: g.add((first(g, PIPE, DLLM.annotation), DLLM.borrowedFrom, SPLIT))),  # noqa: E501
+    ("edited-title", lambda g: g.add((first(g, PIPE, DLLM.annotation), DLLM.editedTitleOf, SPLIT))),
     ("paper-technique", lambda g: g.add((PIPE, DLLM.usesTechnique, undefined("technique")))),
     ("missing-area", lambda g: g.remove((PIPE, DLLM.hasArea, None))),
     ("paper-area", lambda g: g.add((PIPE, DLLM.hasArea, undefined("area")))),

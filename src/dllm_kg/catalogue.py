@@ -52,7 +52,7 @@ _PARAM = re.compile(
 )
 #: SERVICE anywhere but right after ``?`` or ``$`` (``?service``): the guard for the texts that
 #: rdflib cannot read, or may read otherwise than pyoxigraph.
-_SERVICE_WORD = re.compile(r"(?<![?$])SERVICE", re.IGNORECASE)
+_SERVICE_WORD = re.compile(r"(?<![?$:\w-])SERVICE(?![\w-])", re.IGNORECASE)
 _FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -221,9 +221,10 @@ def calls_service(text: str) -> bool:
     The answer comes from rdflib's parsed query, so a ``\\u`` escape cannot hide the keyword
     and ``?service`` is only a variable. Where the engines may read a text differently (rdflib
     cannot read it, as with SPARQL 1.2 syntax that pyoxigraph reads; or it holds ``\\u``
-    escapes, which pyoxigraph reads only inside strings and IRIs), it counts as a call if
-    SERVICE stands anywhere in it but right after ``?`` or ``$``. Any other text that does not
-    parse is left to the engine's own syntax error.
+    escapes, which pyoxigraph reads only inside strings and IRIs), it counts as a call if the
+    word SERVICE stands anywhere in it, but not as part of a name (``?service``,
+    ``ex:service``, ``web-services``). Any other text that does not parse is left to the
+    engine's own syntax error.
 
     >>> calls_service("SELECT * { SERVICE <http://x.org/sparql> { ?s ?p ?o } }")
     True

@@ -163,7 +163,8 @@ def print_evaluation(evaluation: TaggerEvaluation) -> None:
         "the techniques their titles show",
         caption="micro, all curated: the same proposals against every curated technique "
         f"(titles and knowledge of the papers). micro, {outside} new titles: real papers "
-        "outside the list (data/held-out-titles.yaml), tagged by the build's tagger.",
+        "outside the list (data/held-out-titles.yaml), tagged by the tagger fitted on every "
+        "curated paper.",
     )
     for column in ("technique", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "technique" else "right")

@@ -264,24 +264,28 @@ def renamed_papers(
     lacks (a title edited upstream), as paper key to curated key.
 
     Nearly equal: at least 80% of the words shared, and a character similarity of at least 0.9.
+    The most similar pairs are taken first, and each curated paper is taken once.
     """
     unused = [
         (key, frozenset(words_of(a.title)), a.title.lower())
         for key, a in sorted(annotations.items())
         if key not in titles
     ]
-    renamed = {}
+    pairs = []
     for key, title in titles.items():
         if key in annotations or not unused:
             continue
         words, lower = frozenset(words_of(title)), title.lower()
         for curated, curated_words, curated_title in unused:
-            shared = len(words & curated_words) >= RENAMED_WORDS * max(
-                len(words), len(curated_words)
-            )
-            if shared and SequenceMatcher(None, lower, curated_title).ratio() >= RENAMED_RATIO:
-                renamed[key] = curated
-                break
+            if len(words & curated_words) < RENAMED_WORDS * max(len(words), len(curated_words)):
+                continue
+            ratio = SequenceMatcher(None, lower, curated_title).ratio()
+            if ratio >= RENAMED_RATIO:
+                pairs.append((-ratio, key, curated))
+    renamed: dict[str, str] = {}
+    for _, key, curated in sorted(pairs):
+        if key not in renamed and curated not in renamed.values():
+            renamed[key] = curated
     return renamed
 
 
@@ -290,7 +294,7 @@ def renamed_triples(key: str, curated: str, annotation: Annotation) -> Iterator[
     yield from _annotation_of(
         key, annotation, TAGGED, evidence=[f"like '{annotation.title}' (curated)"]
     )
-    yield ANNOTATION[key], DLLM.borrowedFrom, PAPER[curated]
+    yield ANNOTATION[key], DLLM.editedTitleOf, PAPER[curated]
 
 
 def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterator[Triple]:
@@ -353,7 +357,7 @@ class TaggerEvaluation:
     :param all_curated: the same proposals, against every curated technique (titles and
         knowledge of the papers).
     :param outside: real papers outside the list (data/held-out-titles.yaml), tagged by the
-        build's tagger, against the techniques their titles show.
+        tagger fitted on every curated paper, against the techniques their titles show.
     """
 
     folds: int

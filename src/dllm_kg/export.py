@@ -237,15 +237,20 @@ def check_output_folder(out_dir: Path) -> None:
     A build calls this before its work, so a bad ``-o`` is reported first, and again just
     before it writes.
 
-    :raises ExportError: when ``out_dir`` or a folder above it is a file, or ``out_dir`` holds
-        files that are not an earlier build.
+    :raises ExportError: when ``out_dir`` or a folder above it is a file, ``out_dir`` holds
+        files that are not an earlier build, or the folders cannot be read.
     """
     out_dir = out_dir.resolve()
-    existing = next(path for path in (out_dir, *out_dir.parents) if path.exists())
-    if not existing.is_dir():
-        raise ExportError(f"{existing} is a file, not a folder")
-    if existing == out_dir and any(out_dir.iterdir()) and not (out_dir / MARKER_FILE).exists():
-        raise ExportError(f"{out_dir} holds other files and is not a dllm-kg build; choose another")
+    try:
+        existing = next(path for path in (out_dir, *out_dir.parents) if path.exists())
+        if not existing.is_dir():
+            raise ExportError(f"{existing} is a file, not a folder")
+        held = existing == out_dir and any(out_dir.iterdir())
+        if held and not (out_dir / MARKER_FILE).exists():
+            message = f"{out_dir} holds other files and is not a dllm-kg build; choose another"
+            raise ExportError(message)
+    except OSError as error:
+        raise ExportError(f"{out_dir}: cannot be used ({error.strerror})") from None
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:

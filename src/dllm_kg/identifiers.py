@@ -91,18 +91,22 @@ def normalise(link: str) -> Identifier:
     return Identifier(Scheme.WEB, url, url, stripped)
 
 
+#: Unicode categories that separate words in a slug, as ASCII punctuation does: dashes, spaces.
+_SEPARATING = frozenset({"Pd", "Zs", "Zl", "Zp"})
+
+
 def slug(text: str) -> str:
     """Lower-case words joined by hyphens; letters without an ASCII form are kept.
 
     Accents on letters that have an ASCII form are dropped (``é`` -> ``e``); other letters and
     digits stay, case-folded, with their accents. Every run of other ASCII characters becomes
-    one hyphen; other characters (typographic dashes and quotes, emoji) are dropped, as they
-    always were.
+    one hyphen, and so does every other dash or space (en and em dashes); other characters
+    (typographic quotes, emoji) are dropped, so "LLM\u2019s" stays ``llms``.
 
     >>> slug("FLoRA: Enhancing Vision-Language Models")
     'flora-enhancing-vision-language-models'
-    >>> slug("Ж-Net: Fédéré"), slug("連合学習 (FL)")
-    ('ж-net-federe', '連合学習-fl')
+    >>> slug("Ж-Net: Fédéré"), slug("連合学習 (FL)"), slug("A\u2013B (en dash)")
+    ('ж-net-federe', '連合学習-fl', 'a-b-en-dash')
     """
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     hyphenated = re.sub(r"-{2,}", "-", "".join(_slug_characters(folded))).strip("-")
@@ -120,6 +124,8 @@ def _slug_characters(folded: str) -> Iterator[str]:
             yield char  # a letter or digit, or an accent on one
             on_letter = True
         else:
+            if unicodedata.category(char) in _SEPARATING:
+                yield "-"
             on_letter = False
 
 

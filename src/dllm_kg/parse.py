@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -31,6 +31,10 @@ from dllm_kg.records import (
 
 #: Raw HTML that holds table rows or cells: the parser reads Markdown tables only.
 _HTML_TABLE = re.compile(r"<(table|tr|td)\b", re.IGNORECASE)
+#: Raw HTML whose text is meant to be kept as it is, not read: comments, ``<pre>``, scripts.
+_VERBATIM_HTML = re.compile(r"\s*<(?:[!?]|(?:pre|script|style|textarea)\b)", re.IGNORECASE)
+#: The blockquote markers (``> ``, ``> > ``) before a line's content.
+_QUOTE_MARKERS = re.compile(r"^(?:[ \t]*>)+")
 #: The marker that flags a survey in table I, kept apart from the title.
 SURVEY_MARKERS = ("✅", "[Survey Article]")
 #: Cells that mean "no link".
@@ -41,6 +45,12 @@ MODEL_COLUMNS = ("model name", "parameters", "url")
 NUMBER_COLUMN = "no."
 #: Why a line that looks like a row is not one: what ends a table in Markdown.
 UNREAD_ROW = "no table holds it (a blank line, a heading, a rule or an indented line ends a table)"
+#: Why a row in raw HTML (``<details>``, ``<div>`` and no blank line after it) is not read.
+UNREAD_ROW_IN_HTML = "raw HTML holds it (leave a blank line between the HTML tags and the table)"
+#: Why a row just above a ``---`` or ``===`` line (a setext heading) is not read.
+UNREAD_ROW_IN_HEADING = "a --- or === line under it makes it a heading (put a blank line between)"
+#: Format characters that join letters and emoji (ZWNJ, ZWJ): part of the text, not hidden.
+JOINERS = frozenset("\u200c\u200d")
 #: The byte-order mark some editors write first: not content, so read away.
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -223,31 +233,31 @@ class _Reader:
     def _report_unread_rows(self, tokens: list[Token]) -> None:
         """Name every line that looks like a table row but that no table read."""
         unread = _unread_rows(tokens, self.lines)
-        lines = set(unread)
         header: int | None = None  # the line of the table, not read, that the rows belong to
-        for index in unread:
-            if index - 1 not in lines:
+        for index, reason in unread.items():
+            if index - 1 not in unread:
                 header = None
-            if header is None and index + 1 in lines and (widths := self._mismatch(index)):
+            if header is None and index + 1 in unread and (widths := self._mismatch(index)):
                 header = index
                 self._report_unread_table(index, *widths)
             elif header is None or index > header + 1:  # not the delimiter row of the header
-                self._report_unread_row(index, header)
+                self._report_unread_row(index, reason, header)
 
     def _report_unread_table(self, index: int, header: int, delimiter: int) -> None:
         """Name a table that markdown-it did not read: its delimiter row does not fit."""
         message = f"table not read: its delimiter row has {delimiter} cells, the header {header}"
         self.finding(Severity.VIOLATION, "table-not-read", message, index + 1)
 
-    def _report_unread_row(self, index: int, header: int | None) -> None:
-        """Name a row not read: after the end of a table, or below a table not read."""
-        reason = UNREAD_ROW if header is None else f"its table (line {header + 1}) is not read"
+    def _report_unread_row(self, index: int, reason: str, header: int | None) -> None:
+        """Name a row not read, for its ``reason`` or because its table (``header``) is not."""
+        if header is not None:
+            reason = f"its table (line {header + 1}) is not read"
         self.finding(Severity.VIOLATION, "row-not-read", f"table row not read: {reason}", index + 1)
 
     def _mismatch(self, index: int) -> tuple[int, int] | None:
         """The widths of a header and of the delimiter row below it, when they differ."""
         header, delimiter = self.lines[index], self.lines[index + 1]
-        if not _is_delimiter(delimiter):
+        if not _is_delimiter(self.lines, index + 1):
             return None
         widths = len(_row_cells(header)), len(_row_cells(delimiter))
         return widths if widths[0] != widths[1] else None
@@ -289,28 +299,34 @@ class _Reader:
     def _paper(
         self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
     ) -> PaperRow:
-        title, survey = _split_survey_marker(self.cell(cells[table.columns["paper title"]]).text)
+        cell = cells[table.columns["paper title"]]
+        title, survey = _split_survey_marker(self.cell(cell).text)
         if not title:
             self.finding(Severity.VIOLATION, "missing-title", "paper has no title", row.line, row)
-        self._check_characters(title, "title", row)
+        self._check_characters(cell.content, "title", row)
         link = self._link(cells[table.columns["url"]], row, "paper link", "missing-link")
         code = self._link(cells[table.columns["code"]], row, "code link")
         return PaperRow(row, title, survey, link, code, texts)
 
-    def _check_characters(self, text: str, what: str, row: SourceRow) -> None:
-        """Name the control characters of a title or name: kept, but invisible to readers."""
-        found = sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cc"})
+    def _check_characters(self, content: str, what: str, row: SourceRow) -> None:
+        """Name the control and format characters of a title or name's cell, before folding.
+
+        Folding turns some into spaces; the rest stay, invisible or reordering the text.
+        """
+        found = sorted({ord(c) for c in content if _is_hidden(c)})
         if found:
-            message = f"{what} holds control characters ({', '.join(found)}); remove them"
+            names = ", ".join(f"U+{code:04X}" for code in found)
+            message = f"{what} holds control or format characters ({names}); remove them"
             self.finding(Severity.WARNING, "control-character", message, row.line, row)
 
     def _model(
         self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
     ) -> ModelRow:
-        name = self.cell(cells[table.columns["model name"]]).text
+        cell = cells[table.columns["model name"]]
+        name = self.cell(cell).text
         if not name:
             self.finding(Severity.VIOLATION, "missing-name", "model has no name", row.line, row)
-        self._check_characters(name, "name", row)
+        self._check_characters(cell.content, "name", row)
         size_text = self.cell(cells[table.columns["parameters"]]).text
         size = parse_size(size_text)
         if size is None:
@@ -364,7 +380,7 @@ def _references(env: dict[str, Any]) -> _References:
 
 def _row_cells(line: str) -> list[str]:
     """A row's cells as markdown-it splits them: the pipes that enclose a row open no cell."""
-    cells = escapedSplit(mdTrim(line))
+    cells = escapedSplit(_content(line))
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
@@ -372,43 +388,71 @@ def _row_cells(line: str) -> list[str]:
     return cells
 
 
-def _unread_rows(tokens: list[Token], lines: Sequence[str]) -> list[int]:
-    """The indexes of the lines that look like table rows but that markdown-it read as text.
+def _unread_rows(tokens: list[Token], lines: Sequence[str]) -> dict[int, str]:
+    """The lines that look like table rows but that markdown-it did not read as a table.
 
-    A line looks like a row when it starts with a pipe, or when it holds one and follows a
-    table or such a row (blank lines between) or comes before a delimiter row. Code, raw HTML,
-    headings and lists are no rows; markdown-it's tables give the lines they read (``map``).
+    Each line's index maps to the reason no table holds it. A line looks like a row when it
+    starts with a pipe. In text (not raw HTML) a line that holds a pipe looks like one too when
+    it comes directly below a row or above a delimiter row, or, after blank lines, when it has
+    as many cells as the row above them. Fenced code, HTML comments, ``#`` headings and list
+    items are no rows; markdown-it's tables give the lines they read (``map``).
     """
-    tables = _lines_of(tokens, {"table_open"})
-    text = _lines_of(tokens, {"paragraph_open", "code_block"})
-    unread: list[int] = []
-    after_row = False
+    tables = _lines_of(t for t in tokens if t.type == "table_open")
+    items = {t.map[0] for t in tokens if t.type == "list_item_open" and t.map}
+    reasons = _text_lines(tokens)
+    unread: dict[int, str] = {}
+    width = 0  # the cells of the last row above, read or not, with only blank lines between
     for index, line in enumerate(lines):
-        if not mdTrim(line):
+        text = _content(line)
+        if not text:
             continue
-        if index in text:
-            before_delimiter = index + 1 < len(lines) and _is_delimiter(lines[index + 1])
-            if _looks_like_row(line, after_row or before_delimiter):
-                unread.append(index)
-        after_row = index in tables or unread[-1:] == [index]
+        cells = len(_row_cells(text))
+        reason = None if index in items else reasons.get(index)
+        after_row = index - 1 in tables or index - 1 in unread or cells == width
+        among_rows = after_row or _is_delimiter(lines, index + 1)
+        holds_row = reason != UNREAD_ROW_IN_HTML and cells > 1
+        if reason and (text.startswith("|") or (holds_row and among_rows)):
+            unread[index] = reason
+        width = cells if index in tables or index in unread else 0
     return unread
 
 
-def _looks_like_row(line: str, among_rows: bool) -> bool:
-    """Whether a line starts with a pipe or, among rows, holds one between two cells."""
-    text = mdTrim(line)
-    return text.startswith("|") or (among_rows and len(_row_cells(text)) > 1)
+def _text_lines(tokens: list[Token]) -> dict[int, str]:
+    """The lines read as text that may hide a row, each with the reason no table holds it."""
+    reasons: dict[int, str] = {}
+    for token in tokens:
+        if token.type in ("paragraph_open", "code_block"):
+            reason = UNREAD_ROW
+        elif token.type == "heading_open" and token.markup in ("-", "="):  # a setext heading
+            reason = UNREAD_ROW_IN_HEADING
+        elif token.type == "html_block" and not _VERBATIM_HTML.match(token.content):
+            reason = UNREAD_ROW_IN_HTML
+        else:
+            continue
+        reasons.update(dict.fromkeys(_lines_of([token]), reason))
+    return reasons
 
 
-def _is_delimiter(line: str) -> bool:
+def _content(line: str) -> str:
+    """A line's content, trimmed, without the blockquote markers before it."""
+    return mdTrim(_QUOTE_MARKERS.sub("", line, count=1))
+
+
+def _is_delimiter(lines: Sequence[str], index: int) -> bool:
     """Whether a line looks like a table's delimiter row, with at least one pipe."""
-    text = mdTrim(line)
+    text = _content(lines[index]) if index < len(lines) else ""
     return "|" in text and "-" in text and bool(_DELIMITER_ROW.match(text))
 
 
-def _lines_of(tokens: list[Token], types: set[str]) -> set[int]:
-    """The indexes of the lines that the tokens of the given types span (nested ones too)."""
-    return {line for t in tokens if t.type in types and t.map for line in range(*t.map)}
+def _lines_of(tokens: Iterable[Token]) -> set[int]:
+    """The indexes of the lines that the tokens span."""
+    return {line for token in tokens if token.map for line in range(*token.map)}
+
+
+def _is_hidden(char: str) -> bool:
+    """Whether a character is a control or format character (a tab and the joiners are not)."""
+    category = unicodedata.category(char)
+    return (category == "Cc" and char != "\t") or (category == "Cf" and char not in JOINERS)
 
 
 def _looks_like_link(text: str) -> bool:

@@ -211,7 +211,8 @@ class Tagger:
                     yield rule, rule.text
         for word in _WORD.findall(title):
             for rule in self._in_word:
-                if rule.text in word and rule.text != word and _inside(rule.text, word):
+                whole = normalise_word(word) == rule.words[0]  # matched as a word already
+                if rule.text in word and not whole and _inside(rule.text, word):
                     yield rule, f"{rule.text} (in {word})"
 
     def _borrow_from_nearest(self, title: str, proposal: Proposal) -> None:
