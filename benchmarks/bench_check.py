@@ -12,9 +12,7 @@ parsing, graph building and curation included, as a maintainer or a CI job sees 
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,10 +21,8 @@ from pathlib import Path
 from common import (
     BenchmarkError,
     Case,
-    add_options,
-    default_command,
+    command_benchmark,
     run_timed,
-    time_lists,
 )
 from common import markdown_table as timing_table
 
@@ -64,25 +60,9 @@ def markdown_table(results: Sequence[tuple[Case, list[float], dict[str, int]]]) 
     return timing_table(timings, ("findings (V / W / I)", findings))
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_options(parser, sizes=[10000], repeat="runs per list")
-    return parser.parse_args(argv)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    """Generate the lists, time the checks and print the table."""
-    args = parse_args(argv)
-    command = args.command or default_command()
-    try:
-        # This is a benchmark of `dllm-kg check`, not of the generator: the synthetic lists
-        # are written once, before any check runs.
-        results = time_lists(args, command, "checking", time_check)
-    except BenchmarkError as error:
-        sys.exit(f"bench_check: error: {error}")
-    print(f"`{Path(command).name} check`, wall-clock seconds including interpreter start-up:\n")
-    print(markdown_table(results))
+    """Generate the lists, time the command on each and print the table."""
+    command_benchmark(argv, __doc__, "check", [10000], time_check, markdown_table)
 
 
 if __name__ == "__main__":

@@ -178,6 +178,32 @@ def time_lists(
     return results
 
 
+def command_benchmark(
+    argv: Sequence[str] | None,
+    doc: str,
+    subcommand: str,
+    sizes: list[int],
+    once: Callable[[str, Case, Path, int], tuple[float, T]],
+    table: Callable[[list[tuple[Case, list[float], T]]], str],
+) -> None:
+    """The whole run of a script that times one ``dllm-kg`` subcommand: options, runs, table.
+
+    The synthetic lists are written once, before any run is timed: this times the command,
+    not the generator. A failed run ends the script with one line on stderr and exit 1.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    add_options(parser, sizes=sizes, repeat=f"{subcommand} runs per list (default: 3)")
+    args = parser.parse_args(argv)
+    command = args.command or default_command()
+    try:
+        results = time_lists(args, command, f"{subcommand}:", once)
+    except BenchmarkError as error:
+        sys.exit(f"bench_{subcommand}: error: {error}")
+    timed = f"`{Path(command).name} {subcommand}`"
+    print(f"{timed}, wall-clock seconds including interpreter start-up:\n")
+    print(table(results))
+
+
 def markdown_table(
     results: Sequence[tuple[Case, Sequence[float]]], extra: tuple[str, Sequence[str]] | None = None
 ) -> str:
