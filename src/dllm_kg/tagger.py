@@ -210,8 +210,9 @@ class Tagger:
                 for rule in self._by_words.get(words[start : start + size], ()):
                     yield rule, rule.text
         for word in _WORD.findall(title):
+            normal = normalise_word(word)
             for rule in self._in_word:
-                whole = normalise_word(word) == rule.words[0]  # matched as a word already
+                whole = normal == rule.words[0]  # matched as a word above already
                 if rule.text in word and not whole and _inside(rule.text, word):
                     yield rule, f"{rule.text} (in {word})"
 
