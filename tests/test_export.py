@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pyld import jsonld
 from rdflib import Graph
 
 from dllm_kg import export, pipeline
-from dllm_kg.constants import DEFAULT_SOURCE
+from dllm_kg.constants import DEFAULT_SOURCE, PROJECT_DIR
 from dllm_kg.export import ExportError, render_exports, sorted_ntriples, write_exports
 from dllm_kg.pipeline import build
 
@@ -238,3 +239,9 @@ def test_compact_keeps_iris_without_a_prefix() -> None:
     assert export.compact("https://github.com/openai/clip") == "https://github.com/openai/clip"
     assert export.compact("https://w3id.org/dllm-kg/paper/x") == "paper:x"
     assert export.compact("https://w3id.org/dllm-kg/area/") == "https://w3id.org/dllm-kg/area/"
+
+
+def test_the_readme_shows_the_bundled_graphs_size(bundled_graph: Graph) -> None:
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    [shown] = re.findall(r"^  triples +(\d+)$", readme, re.MULTILINE)
+    assert int(shown) == len(bundled_graph)
