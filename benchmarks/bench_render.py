@@ -31,24 +31,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Run as ``python benchmarks/bench_render.py``: this folder is on sys.path.
+# Run as ``python benchmarks/bench_render.py``: this folder is on sys.path, and the project's
+# top folder is added so that the browser starts as in the browser tests.
 from common import write_synthetic
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dllm_kg.pipeline import load
 from dllm_kg.render import render_page
 from dllm_kg.stats import connection_graph
+from tests.browser import CHROMIUM_ARGS
 
-#: Headless and quiet, as in tests/test_browser.py.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: The window the page opens in.
 VIEWPORT = {"width": 1600, "height": 1000}
 #: Figure nodes per synthetic list entry, a first guess that one correction refines.

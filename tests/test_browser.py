@@ -20,22 +20,12 @@ from dllm_kg.pipeline import load
 from dllm_kg.render import render_page
 from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
 
+from .browser import CHROMIUM_ARGS
 from .conftest import DATA
 from .figures import HOSTILE_TITLES, SWARM, hostile_graph
 
 #: The browser: Debian's chromium unless DLLM_KG_CHROMIUM names another.
 CHROMIUM = Path(os.environ.get("DLLM_KG_CHROMIUM", "/usr/bin/chromium"))
-#: Headless, and quiet: no first-run pages, no background requests of the browser's own.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: How long a page may take to draw, in milliseconds.
 DRAW_TIMEOUT = 20_000
 FWDLLM = "https://w3id.org/dllm-kg/paper/fwdllm-efficient-fedllm-using-forward-gradient"
