@@ -12,9 +12,10 @@ import pytest
 from pyld import jsonld
 from rdflib import Graph
 
-from dllm_kg import export, pipeline
+from dllm_kg import buildfolder, export, pipeline
+from dllm_kg.buildfolder import ExportError, write_build
 from dllm_kg.constants import DEFAULT_SOURCE, PROJECT_DIR
-from dllm_kg.export import ExportError, render_exports, sorted_ntriples, write_exports
+from dllm_kg.export import render_exports, sorted_ntriples
 from dllm_kg.pipeline import build
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
@@ -164,7 +165,7 @@ def test_a_failed_write_leaves_the_earlier_build(
 ) -> None:
     out = tmp_path / "dist"
     files = render_exports(bundled_graph)
-    write_exports(files, out)
+    write_build(files, out)
     before = {path.name: path.read_bytes() for path in out.iterdir()}
     written: list[str] = []
     real_write = Path.write_bytes
@@ -177,7 +178,7 @@ def test_a_failed_write_leaves_the_earlier_build(
 
     monkeypatch.setattr(Path, "write_bytes", failing_write)
     with pytest.raises(ExportError, match="No space left"):
-        write_exports({name: b"changed" for name in files}, out)
+        write_build({name: b"changed" for name in files}, out)
     monkeypatch.undo()
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert [path.name for path in tmp_path.iterdir()] == ["dist"]
@@ -186,7 +187,7 @@ def test_a_failed_write_leaves_the_earlier_build(
 def test_a_folder_that_is_not_a_build_is_never_replaced(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(ExportError, match="not a dllm-kg build"):
-        write_exports({"x.ttl": b""}, tmp_path)
+        write_build({"x.ttl": b""}, tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
@@ -220,9 +221,9 @@ def test_a_folder_of_other_files_is_refused_before_any_work(
 
 
 def test_a_new_folder_and_an_earlier_build_are_usable(tmp_path: Path) -> None:
-    export.check_output_folder(tmp_path / "new" / "dist")
-    write_exports({"x.ttl": b""}, tmp_path / "dist")
-    export.check_output_folder(tmp_path / "dist")
+    buildfolder.check_output_folder(tmp_path / "new" / "dist")
+    write_build({"x.ttl": b""}, tmp_path / "dist")
+    buildfolder.check_output_folder(tmp_path / "dist")
 
 
 def test_sorted_ntriples_escape_what_ntriples_needs() -> None:

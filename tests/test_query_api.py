@@ -13,8 +13,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from dllm_kg.buildfolder import write_build
 from dllm_kg.constants import QUERY_CATALOGUE_PATH
-from dllm_kg.export import render_exports, write_exports
+from dllm_kg.export import render_exports
 from dllm_kg.namespaces import AREA, MODEL, PAPER, TECHNIQUE
 from dllm_kg.query import (
     KINDS,
@@ -366,7 +367,7 @@ def test_unknown_engine(bundled_kg: KnowledgeGraph) -> None:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled list's exports, in a folder."""
     out = tmp_path_factory.mktemp("exports") / "dist"
-    write_exports(render_exports(load_graph().graph), out)
+    write_build(render_exports(load_graph().graph), out)
     return out
 
 

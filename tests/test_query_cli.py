@@ -9,8 +9,9 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
+from dllm_kg.buildfolder import write_build
 from dllm_kg.cli import app
-from dllm_kg.export import render_exports, write_exports
+from dllm_kg.export import render_exports
 from dllm_kg.query import list_queries, load_graph
 
 from .conftest import DATA
@@ -102,7 +103,7 @@ def test_another_list_and_an_exported_graph(tmp_path: Path) -> None:
         "annotation-sources", "--source", str(DATA / "custom-list.md"), "-f", "csv"
     )
     assert code == 0 and ",dllm-kg title tagger,5," in out.splitlines()[2]
-    write_exports(render_exports(load_graph().graph), tmp_path / "dist")
+    write_build(render_exports(load_graph().graph), tmp_path / "dist")
     nt = str(tmp_path / "dist" / "dllm-kg.nt")
     for engine in ("oxigraph", "rdflib"):
         code, out, _ = query("papers-per-area", "--source", nt, "--engine", engine, "-f", "csv")

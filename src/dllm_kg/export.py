@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from dllm_kg.constants import UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL
-from dllm_kg.errors import DllmKgError
 from dllm_kg.graph import DATASET_IRI, new_graph
 from dllm_kg.namespaces import BASE, DLLM, PREFIXES
 
@@ -24,8 +19,8 @@ NTRIPLES_FILE = "dllm-kg.nt"
 JSONLD_FILE = "dllm-kg.jsonld"
 CONTEXT_FILE = "context.jsonld"
 VOID_FILE = "void.ttl"
-#: A file that marks a folder as a dllm-kg build, so that a rebuild may replace it.
-MARKER_FILE = ".dllm-kg-build"
+#: Every file that :func:`render_exports` makes.
+EXPORT_FILES = (TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE, CONTEXT_FILE, VOID_FILE)
 #: Where the files are published (the VoID/DCAT description points here).
 DOWNLOAD_BASE = BASE + "dist/"
 #: Media types of the downloads.
@@ -43,10 +38,6 @@ NOTICE = (
 _INTEGER_TYPES = {str(XSD.integer)}
 _BOOLEAN_TYPES = {str(XSD.boolean)}
 _STRING_TYPES = {str(XSD.string)}
-
-
-class ExportError(DllmKgError):
-    """The output folder cannot be written."""
 
 
 #: The classes the VoID description counts, each in a partition named by its plural.
@@ -70,31 +61,6 @@ def render_exports(graph: Graph) -> dict[str, bytes]:
         CONTEXT_FILE: _json_bytes(context()),
         VOID_FILE: comment_block(NOTICE) + turtle(_ox_triples(void_graph(graph, ntriples))),
     }
-
-
-def write_exports(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
-    """Write the files into ``out_dir`` all at once: a failure leaves an earlier build as it was.
-
-    :raises ExportError: when ``out_dir`` is something other than an earlier build, or cannot
-        be written.
-    """
-    out_dir = out_dir.resolve()
-    check_output_folder(out_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    except OSError as error:
-        raise ExportError(f"{out_dir} cannot be written ({error.strerror})") from None
-    try:
-        for name, data in {**files, MARKER_FILE: b""}.items():
-            (staging / name).write_bytes(data)
-        staging.chmod(0o755)
-        _swap_into_place(staging, out_dir)
-    except OSError as error:
-        raise ExportError(f"{out_dir} cannot be written ({error.strerror})") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name in files]
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
@@ -229,39 +195,3 @@ def _single(values: list[object]) -> object:
 
 def _json_bytes(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def check_output_folder(out_dir: Path) -> None:
-    """Refuse an output folder that a build could not make or must not replace.
-
-    A build calls this before its work, so a bad ``-o`` is reported first, and again just
-    before it writes.
-
-    :raises ExportError: when ``out_dir`` or a folder above it is a file, ``out_dir`` holds
-        files that are not an earlier build, or the folders cannot be read.
-    """
-    out_dir = out_dir.resolve()
-    try:
-        existing = next(path for path in (out_dir, *out_dir.parents) if path.exists())
-        if not existing.is_dir():
-            raise ExportError(f"{existing} is a file, not a folder")
-        held = existing == out_dir and any(out_dir.iterdir())
-        if held and not (out_dir / MARKER_FILE).exists():
-            message = f"{out_dir} holds other files and is not a dllm-kg build; choose another"
-            raise ExportError(message)
-    except OSError as error:
-        raise ExportError(f"{out_dir}: cannot be used ({error.strerror})") from None
-
-
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with two renames."""
-    old = staging.with_name(staging.name + ".old")
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    try:
-        os.replace(staging, out_dir)
-    except OSError:
-        if old.exists():
-            os.replace(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -8,15 +8,19 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE
 from dllm_kg.curate import annotate
-from dllm_kg.export import check_output_folder, render_exports, write_exports
+from dllm_kg.export import EXPORT_FILES, render_exports
 from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import DLLM
 from dllm_kg.parse import parse_file
 from dllm_kg.records import Finding, ParsedList, Severity
-from dllm_kg.render import render_figures
+from dllm_kg.render import FIGURE_FILE, PAGE_FILE, render_figures
 from dllm_kg.validate import validate
+
+#: The files a build writes into its output folder; it never touches any other.
+BUILD_FILES = (*EXPORT_FILES, PAGE_FILE, FIGURE_FILE)
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,15 @@ def build(
     """Parse, build, check and export; the output folder is replaced only when all files are ready.
 
     :param strict: write nothing when the check finds a violation (``files`` is then empty).
-    :raises dllm_kg.export.ExportError: first, before any work, when ``out_dir`` is unusable.
+    :raises dllm_kg.buildfolder.ExportError: first, before any work, when ``out_dir`` is
+        unusable or holds a file of :data:`BUILD_FILES` that a build did not write.
     """
-    check_output_folder(out_dir)
+    check_output_folder(out_dir, BUILD_FILES)
     parsed, graph = load(source, label)
     _, _, findings = validate(graph, parsed.findings)
     if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
         return BuildResult(parsed, graph, [], tuple(findings))
-    files = write_exports({**render_exports(graph), **render_figures(graph)}, out_dir)
+    files = write_build({**render_exports(graph), **render_figures(graph)}, out_dir)
     return BuildResult(parsed, graph, files, tuple(findings))
 
 
