@@ -1,15 +1,26 @@
 """Shared fixtures: the bundled list parsed and built once per session."""
 
+import os
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
 from dllm_kg.constants import DEFAULT_SOURCE
+from dllm_kg.graph import VOCABULARY_PATHS, build_store
 from dllm_kg.parse import parse_file
 from dllm_kg.pipeline import load
 from dllm_kg.query import KnowledgeGraph
 from dllm_kg.records import ParsedList
+from dllm_kg.store import CACHE_VARIABLE
+from dllm_kg.terms import rdflib_graph
+
+# Stored graphs go to a cache of the test run's own (the commands the tests start inherit it),
+# never to the user's.
+os.environ[CACHE_VARIABLE] = tempfile.mkdtemp(prefix="dllm-kg-test-cache-")
 
 #: Small lists written for the tests.
 DATA = Path(__file__).parent / "data"
@@ -22,12 +33,29 @@ def bundled() -> ParsedList:
 
 
 @pytest.fixture(scope="session")
-def bundled_graph() -> Graph:
-    """The bundled list's whole graph."""
+def bundled_store() -> ox.Store:
+    """The bundled list's whole graph, as the build makes it: a pyoxigraph store."""
     return load()[1]
+
+
+@pytest.fixture(scope="session")
+def bundled_graph() -> Graph:
+    """The bundled list's whole graph, read by rdflib from the built store."""
+    return rdflib_graph(load()[1])
 
 
 @pytest.fixture(scope="session")
 def bundled_kg() -> KnowledgeGraph:
     """The bundled list's graph, ready for queries on both engines (a copy of its own)."""
     return KnowledgeGraph(load()[1])
+
+
+def build_graph(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PATHS) -> Graph:
+    """A list's records and vocabularies (no annotations), as an rdflib graph to inspect."""
+    return rdflib_graph(build_store(parsed, vocabularies))
+
+
+def load_rdflib(source: Path) -> tuple[ParsedList, Graph]:
+    """A list parsed and built as a build does, its graph read by rdflib."""
+    parsed, store = load(source)
+    return parsed, rdflib_graph(store)

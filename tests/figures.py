@@ -5,7 +5,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from dllm_kg.constants import ONTOLOGY_PATH
-from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import (
     ALGORITHMIC_FRAMEWORK,
     DATA_LAYER,
@@ -18,6 +17,7 @@ from dllm_kg.namespaces import (
     TECHNIQUE,
 )
 from dllm_kg.parse import parse_file
+from tests.conftest import build_graph
 
 from .conftest import DATA
 

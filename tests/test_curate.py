@@ -27,11 +27,10 @@ from dllm_kg.curate import (
 from dllm_kg.graph import group_papers
 from dllm_kg.identifiers import slug
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, TASK, TECHNIQUE
-from dllm_kg.pipeline import load
 from dllm_kg.records import ParsedList
 from dllm_kg.validate import validate
 
-from .conftest import DATA
+from .conftest import DATA, load_rdflib
 
 AF, HI, DL, SP = (
     AREA[a]
@@ -407,7 +406,7 @@ def test_an_edited_title_keeps_its_curated_annotation_as_a_flagged_guess(tmp_pat
     )
     assert edited != listed
     (tmp_path / "list.md").write_text(edited, encoding="utf-8")
-    parsed, graph = load(tmp_path / "list.md")
+    parsed, graph = load_rdflib(tmp_path / "list.md")
     key = "fwdllm-efficient-fedllm-using-forward-gradients"
     direct = {
         str(t).removeprefix(str(TECHNIQUE)) for t in graph.objects(PAPER[key], DLLM.usesTechnique)
@@ -444,7 +443,7 @@ def test_a_different_title_does_not_take_a_curated_annotation(tmp_path: Path) ->
         "FwdLLM: Efficient FedLLM Using Forward Gradient |", "Forward Gradients for Edge LLMs |"
     )
     (tmp_path / "list.md").write_text(edited, encoding="utf-8")
-    _, graph = load(tmp_path / "list.md")
+    _, graph = load_rdflib(tmp_path / "list.md")
     record = graph.value(PAPER["forward-gradients-for-edge-llms"], DLLM.annotation)
     assert (record, DLLM.editedTitleOf, None) not in graph
 
@@ -461,7 +460,7 @@ def test_every_bundled_annotation_is_curated(bundled_graph: Graph) -> None:
 
 
 def test_unseen_papers_are_all_tagged_and_say_so() -> None:
-    parsed, graph = load(DATA / "custom-list.md")
+    parsed, graph = load_rdflib(DATA / "custom-list.md")
     keys = paper_titles(parsed)
     assert len(keys) == 5
     for key in keys:
@@ -490,7 +489,7 @@ def test_unseen_papers_are_all_tagged_and_say_so() -> None:
 
 
 def test_a_query_can_separate_curated_from_tagged() -> None:
-    _, graph = load(DATA / "custom-list.md")
+    _, graph = load_rdflib(DATA / "custom-list.md")
     rows = graph.query(
         """SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE {
              ?paper dllm:usesTechnique ?t ; dllm:annotation/prov:wasAttributedTo ?agent }""",

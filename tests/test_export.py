@@ -161,10 +161,10 @@ def test_output_is_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None
 
 
 def test_a_failed_write_leaves_the_earlier_build(
-    tmp_path: Path, bundled_graph: Graph, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, bundled_store: ox.Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "dist"
-    files = render_exports(bundled_graph)
+    files = render_exports(bundled_store)
     write_build(files, out)
     before = {path.name: path.read_bytes() for path in out.iterdir()}
     written: list[str] = []
@@ -227,11 +227,15 @@ def test_a_new_folder_and_an_earlier_build_are_usable(tmp_path: Path) -> None:
 
 
 def test_sorted_ntriples_escape_what_ntriples_needs() -> None:
-    graph = Graph()
-    graph.parse(
-        data='<http://a/s> <http://a/p> "line\\nbreak \\"quoted\\" tab\\t é" .', format="nt"
+    store = ox.Store()
+    store.add(
+        ox.Quad(
+            ox.NamedNode("http://a/s"),
+            ox.NamedNode("http://a/p"),
+            ox.Literal('line\nbreak "quoted" tab\t é'),
+        )
     )
-    data = sorted_ntriples(graph)
+    data = sorted_ntriples(store)
     [triple] = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     assert triple.object.value == 'line\nbreak "quoted" tab\t é'
 

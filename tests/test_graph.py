@@ -6,9 +6,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import DLLM, MODEL, PAPER, REPOSITORY, SOURCE
 from dllm_kg.parse import parse_file, parse_text
+from tests.conftest import build_graph
 
 from .conftest import DATA
 

@@ -5,13 +5,13 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
 from rdflib.namespace import RDF
 
 from dllm_kg.export import JSONLD_FILE, NTRIPLES_FILE, TURTLE_FILE, context, render_exports
 from dllm_kg.namespaces import DLLM, PAPER
 from dllm_kg.pipeline import load
 from dllm_kg.render import FIGURE_FILE, PAGE_FILE, render_figures
+from dllm_kg.terms import rdflib_graph
 
 from .conftest import DATA
 from .test_render import Page
@@ -30,31 +30,31 @@ KEYS = {
 
 
 @pytest.fixture(scope="module")
-def graph() -> Graph:
+def store() -> ox.Store:
     return load(DATA / "svc-unicode-titles.md")[1]
 
 
-def test_each_title_is_a_paper_of_its_own(graph: Graph) -> None:
-    papers = {str(paper) for paper in graph.subjects(RDF.type, DLLM.Paper)}
+def test_each_title_is_a_paper_of_its_own(store: ox.Store) -> None:
+    papers = {str(paper) for paper in rdflib_graph(store).subjects(RDF.type, DLLM.Paper)}
     assert papers == {str(PAPER[key]) for key in KEYS}
 
 
-def test_the_iris_survive_every_export(graph: Graph) -> None:
-    files = render_exports(graph)
+def test_the_iris_survive_every_export(store: ox.Store) -> None:
+    files = render_exports(store)
     ntriples = set(ox.parse(files[NTRIPLES_FILE], format=ox.RdfFormat.N_TRIPLES))
     turtle = set(ox.parse(files[TURTLE_FILE], format=ox.RdfFormat.TURTLE))
     document = json.loads(files[JSONLD_FILE])
     document["@context"] = context()["@context"]  # the file names its context by reference
     json_ld = set(ox.parse(json.dumps(document).encode(), format=ox.RdfFormat.JSON_LD))
     assert turtle == ntriples == json_ld
-    assert len(ntriples) == len(graph)
+    assert len(ntriples) == len(store)
     subjects = {triple.subject for triple in ntriples}
     assert {ox.NamedNode(PAPER[key]) for key in KEYS} <= subjects
     assert "\npaper:σ-net-federated-learning " in files[TURTLE_FILE].decode()  # noqa: RUF001
 
 
-def test_the_iris_survive_the_page_and_the_picture(graph: Graph) -> None:
-    files = render_figures(graph)
+def test_the_iris_survive_the_page_and_the_picture(store: ox.Store) -> None:
+    files = render_figures(rdflib_graph(store))
     ids = {node["id"] for node in Page(files[PAGE_FILE].decode("utf-8")).data()["nodes"]}
     assert {str(PAPER[key]) for key in KEYS} <= ids
     svg = ET.fromstring(files[FIGURE_FILE])

@@ -367,7 +367,7 @@ def test_unknown_engine(bundled_kg: KnowledgeGraph) -> None:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled list's exports, in a folder."""
     out = tmp_path_factory.mktemp("exports") / "dist"
-    write_build(render_exports(load_graph().graph), out)
+    write_build(render_exports(load_graph().store), out)
     return out
 
 

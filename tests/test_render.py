@@ -21,7 +21,7 @@ from dllm_kg.constants import DOCS_DIR, UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_U
 from dllm_kg.layout import AREA_ANGLES, STEP, Layout, figure_layout
 from dllm_kg.namespaces import CC, DLLM
 from dllm_kg.parse import parse_file
-from dllm_kg.pipeline import build, load
+from dllm_kg.pipeline import build
 from dllm_kg.render import (
     CREDIT,
     FigureError,
@@ -33,7 +33,7 @@ from dllm_kg.render import (
 )
 from dllm_kg.stats import Kind, connection_graph, nodes_of
 
-from .conftest import DATA
+from .conftest import DATA, load_rdflib
 from .figures import (
     GOSSIP,
     HOSTILE_TITLES,
@@ -198,7 +198,7 @@ def test_refused_links_stop_at_the_parser_end_to_end(tmp_path: Path) -> None:
     parsed = parse_file(DATA / "hostile-list.md")
     refused = [f for f in parsed.findings if f.code == "refused-link"]
     assert [f.line for f in refused] == [11, 11, 12, 13, 13]
-    _, graph = load(DATA / "hostile-list.md")
+    _, graph = load_rdflib(DATA / "hostile-list.md")
     schemes = {str(o).split(":", 1)[0] for o in graph.objects(None, DLLM.link)}
     assert schemes <= {"http", "https"}
     size = write_figure(graph, tmp_path / "hostile.html")

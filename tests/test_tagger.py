@@ -10,7 +10,6 @@ from dllm_kg.constants import DEFAULT_SOURCE, PROJECT_DIR
 from dllm_kg.curate import evaluate_tagger, load_tagger
 from dllm_kg.identifiers import slug
 from dllm_kg.namespaces import DLLM, MODEL, PAPER
-from dllm_kg.pipeline import load
 from dllm_kg.tagger import (
     Rule,
     Scores,
@@ -21,6 +20,7 @@ from dllm_kg.tagger import (
     score,
     words_of,
 )
+from tests.conftest import load_rdflib
 
 runner = CliRunner()
 
@@ -132,7 +132,7 @@ def test_tag_knows_the_small_models_of_the_lists_table_as_the_build_does(tmp_pat
         f"| 1 | {title} |",
     )
     (tmp_path / "list.md").write_text(listed, encoding="utf-8")
-    _, graph = load(tmp_path / "list.md")
+    _, graph = load_rdflib(tmp_path / "list.md")
     built = {
         str(m).removeprefix(str(MODEL)) for m in graph.objects(PAPER[slug(title)], DLLM.usesModel)
     }

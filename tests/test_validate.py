@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from dllm_kg.cli import app
 from dllm_kg.constants import PROJECT_DIR, SHAPES_PATH
-from dllm_kg.graph import build_graph, model_iri, paper_iri, paper_key
+from dllm_kg.graph import model_iri, paper_iri, paper_key
 from dllm_kg.namespaces import DLLM, SH, SHAPES
 from dllm_kg.parse import parse_text
 from dllm_kg.pipeline import check, load
@@ -36,6 +36,7 @@ from dllm_kg.validate import (
     summary,
     validate,
 )
+from tests.conftest import build_graph
 
 from .conftest import DATA
 

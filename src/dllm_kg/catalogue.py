@@ -18,14 +18,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
+from typing import TYPE_CHECKING
 
 from dllm_kg.constants import QUERIES_DIR
 from dllm_kg.errors import DllmKgError
 from dllm_kg.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 
 class QueryError(DllmKgError):
@@ -231,6 +231,8 @@ def calls_service(text: str) -> bool:
     >>> calls_service("# SERVICE in a comment\\nSELECT ?service { ?service ?p ?o }")
     False
     """
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes  # slow to import
+
     found = _service_in_algebra(text)
     if found is None or expandUnicodeEscapes(text) != text:  # pyoxigraph may read it otherwise
         return bool(found) or _mentions_service(text)
@@ -240,6 +242,9 @@ def calls_service(text: str) -> bool:
 @functools.lru_cache(maxsize=256)
 def _service_in_algebra(text: str) -> bool | None:
     """Whether rdflib's algebra of a query has a SERVICE pattern; None if rdflib cannot read it."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         query = translateQuery(parseQuery(text), initNs=PREFIXES)
     except Exception:  # pyparsing's ParseException, or rdflib's own for prefixes and scope
@@ -249,14 +254,18 @@ def _service_in_algebra(text: str) -> bool | None:
 
 def _mentions_service(text: str) -> bool:
     """Whether the word SERVICE stands in the text, as written or with its escapes read."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
     return any(_SERVICE_WORD.search(form) for form in (text, expandUnicodeEscapes(text)))
 
 
-def _algebra_nodes(root: CompValue) -> Iterator[CompValue]:
+def _algebra_nodes(root: object) -> Iterator[CompValue]:
     """Every algebra node under ``root``: sub-queries, UNION, OPTIONAL, MINUS, FILTER EXISTS.
 
     The walk keeps its own stack, as a long UNION is nested as deep as it has branches.
     """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack: list[object] = [root]
     while stack:
         node = stack.pop()

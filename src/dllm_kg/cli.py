@@ -5,33 +5,25 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dllm_kg.constants import EXPORTS_DIR
-from dllm_kg.curate import TaggerEvaluation, evaluate_tagger, load_tagger
+from dllm_kg.constants import EXPORTS_DIR, PAGE_FILE
 from dllm_kg.errors import DllmKgError
-from dllm_kg.pipeline import BuildResult, build, check, load
-from dllm_kg.query import (
-    Engine,
-    Format,
-    QueryResult,
-    find_query,
-    list_queries,
-    load_graph,
-    parse_assignments,
-    run_query,
-    run_sparql,
-)
-from dllm_kg.records import Severity
-from dllm_kg.render import PAGE_FILE, write_figure
-from dllm_kg.stats import Stats, connection_graph, figure_stats
-from dllm_kg.tagger import Proposal, Scores
-from dllm_kg.validate import ReportFormat, render_report, summary
+from dllm_kg.options import Engine, Format, ReportFormat
+
+# Each command imports the stages it runs when it runs, so that `dllm-kg --help` and
+# `dllm-kg query` start fast (pyshacl, networkx, pyvis and markdown-it load only when needed).
+if TYPE_CHECKING:
+    from dllm_kg.curate import TaggerEvaluation
+    from dllm_kg.pipeline import BuildResult
+    from dllm_kg.results import QueryResult
+    from dllm_kg.stats import Stats
+    from dllm_kg.tagger import Proposal, Scores
 
 app = typer.Typer(
     help="The awesome-distributed-LLM list as a knowledge graph.",
@@ -70,6 +62,9 @@ def build_command(
 
     The build runs the checks of `dllm-kg check` and prints their summary.
     """
+    from dllm_kg.pipeline import build
+    from dllm_kg.records import Severity
+
     try:
         result = build(source, out, label=str(source) if source else None, strict=strict)
     except DllmKgError as error:
@@ -82,12 +77,14 @@ def build_command(
 
 def print_summary(result: BuildResult, out: Path) -> None:
     """One screen: what was read and made, the findings, and where the files are."""
+    from dllm_kg.validate import summary
+
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_row("rows read", str(result.parsed.rows))
     table.add_row("papers", str(result.count("Paper")))
     table.add_row("models", f"{result.count('Model')} ({len(result.parsed.models)} listed)")
     table.add_row("repositories", str(result.count("Repository")))
-    table.add_row("triples", str(len(result.graph)))
+    table.add_row("triples", str(len(result.store)))
     table.add_row("findings", summary(result.findings))
     console.print(f"[bold]dllm-kg build[/bold] {result.parsed.source}")
     console.print(table)
@@ -114,6 +111,9 @@ def check_command(
 
     Exit status: 0 no violation (warnings and infos may remain), 1 violations, 2 unreadable list.
     """
+    from dllm_kg.pipeline import check
+    from dllm_kg.validate import render_report
+
     try:
         result = check(source, label=str(source) if source else None)
     except DllmKgError as error:
@@ -134,6 +134,8 @@ def tag_command(
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
 ) -> None:
     """Propose techniques, models and tasks for a title, or measure the tagger."""
+    from dllm_kg.curate import evaluate_tagger, load_tagger
+
     try:
         if evaluate:
             print_evaluation(evaluate_tagger(folds))
@@ -210,9 +212,21 @@ def query_command(
         Path | None,
         typer.Option(help="A list (.md) or exported graph (.ttl, .nt, .jsonld) to ask instead."),
     ] = None,
-    engine: Annotated[Engine, typer.Option(help="The SPARQL engine.")] = Engine.RDFLIB,
+    engine: Annotated[Engine, typer.Option(help="The SPARQL engine.")] = Engine.OXIGRAPH,
 ) -> None:
-    """Ask the graph: a canned query by name, a .rq file, or SPARQL text (-e)."""
+    """Ask the graph: a canned query by name, a .rq file, or SPARQL text (-e).
+
+    A list is read from its stored graph, built and stored first when the list changed.
+    """
+    from dllm_kg.query import (
+        find_query,
+        list_queries,
+        load_graph,
+        parse_assignments,
+        run_query,
+        run_sparql,
+    )
+
     if show_list:
         queries = list_queries()
         width = max(len(q.name) for q in queries)
@@ -226,14 +240,17 @@ def query_command(
         if expression is not None:
             if params:
                 fail("-e takes no --param; write the values into the query")
-            result = run_sparql(load_graph(source), expression, engine=engine, name="query -e")
+            kg = load_graph(source)
+            result = run_sparql(kg, expression, engine=engine, name="query -e")
         else:
             canned = find_query(query)
             for name in params:
                 canned.parameter(name)  # an unknown name fails before the graph is built
-            result = run_query(load_graph(source), canned, params, engine)
+            kg = load_graph(source)
+            result = run_query(kg, canned, params, engine)
     except DllmKgError as error:
         fail(str(error))
+    errors.print(f"graph: {kg.origin}", markup=False, style="dim", soft_wrap=True)
     print_result(result, output_format)
 
 
@@ -259,9 +276,13 @@ def render_command(
     ] = Path(PAGE_FILE),
 ) -> None:
     """Draw the connection figure as one offline HTML page (or an SVG picture)."""
+    from dllm_kg.pipeline import stored_graph
+    from dllm_kg.render import write_figure
+    from dllm_kg.terms import rdflib_graph
+
     try:
-        _, graph = load(source, label=str(source) if source else None)
-        size = write_figure(graph, out)
+        stored = stored_graph(source, label=str(source) if source else None)
+        size = write_figure(rdflib_graph(stored.store), out)
     except DllmKgError as error:
         fail(str(error))
     console.print(f"wrote {out} ({size:,} bytes)", markup=False)
@@ -273,11 +294,15 @@ def stats_command(
     top: Annotated[int, typer.Option(min=1, help="How many of each ranking to print.")] = 10,
 ) -> None:
     """Print what networkx tells about the figure: areas, bridges, central techniques."""
+    from dllm_kg.pipeline import stored_graph
+    from dllm_kg.stats import connection_graph, figure_stats
+    from dllm_kg.terms import rdflib_graph
+
     try:
-        _, graph = load(source, label=str(source) if source else None)
+        stored = stored_graph(source, label=str(source) if source else None)
     except DllmKgError as error:
         fail(str(error))
-    print_stats(figure_stats(connection_graph(graph), top))
+    print_stats(figure_stats(connection_graph(rdflib_graph(stored.store)), top))
 
 
 def print_stats(stats: Stats) -> None:

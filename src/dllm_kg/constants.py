@@ -38,6 +38,9 @@ DOCS_DIR = PROJECT_DIR / "docs"
 QUERY_CATALOGUE_PATH = DOCS_DIR / "queries.md"
 #: Where ``dllm-kg build`` writes by default.
 EXPORTS_DIR = Path("dist")
+#: The connection figure's page and static picture, in a build folder.
+PAGE_FILE = "graph.html"
+FIGURE_FILE = "figure.svg"
 
 #: Where the list comes from upstream, and its licence.
 UPSTREAM_URL = "https://github.com/solidlabnetwork/awesome-distributed-LLM"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from dllm_kg.constants import (
@@ -24,7 +24,7 @@ from dllm_kg.constants import (
     RULES_DIR,
 )
 from dllm_kg.errors import DllmKgError
-from dllm_kg.graph import VOCABULARY_PATHS, Triple, build_graph, group_papers
+from dllm_kg.graph import VOCABULARY_PATHS, Triple, group_models, group_papers
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.parse import parse_file
 from dllm_kg.records import ParsedList
@@ -36,7 +36,7 @@ from dllm_kg.tagger import (
     vocabulary_rules,
     words_of,
 )
-from dllm_kg.terms import from_oxigraph, to_oxigraph
+from dllm_kg.terms import nt_document, nt_iri, nt_literal
 
 #: A title nearly equals a curated one when this share of the words is common to both ...
 RENAMED_WORDS = 0.8
@@ -45,6 +45,13 @@ RENAMED_RATIO = 0.9
 #: Who made an annotation: the curators (from data/annotations.yaml) or the title tagger.
 CURATED = AGENT["curation"]
 TAGGED = AGENT["tagger"]
+# The properties and classes annotations are written with, as N-Triples terms.
+_TYPE, _LABEL, _COMMENT = nt_iri(RDF.type), nt_iri(RDFS.label), nt_iri(RDFS.comment)
+_ENTITY, _ATTRIBUTED_TO = nt_iri(PROV.Entity), nt_iri(PROV.wasAttributedTo)
+_ANNOTATION, _MATCHED_TEXT = nt_iri(DLLM.annotation), nt_iri(DLLM.matchedText)
+_USES_TECHNIQUE, _USES_MODEL = nt_iri(DLLM.usesTechnique), nt_iri(DLLM.usesModel)
+_TASK, _HAS_AREA = nt_iri(DLLM.task), nt_iri(DLLM.hasArea)
+_EDITED_TITLE_OF, _BORROWED_FROM = nt_iri(DLLM.editedTitleOf), nt_iri(DLLM.borrowedFrom)
 
 
 class CurationError(DllmKgError):
@@ -135,23 +142,23 @@ def _load(path: Path, schema: type[_Strict]) -> _Strict:
 
 def agent_triples() -> Iterator[Triple]:
     """The two agents that annotations are attributed to."""
-    yield CURATED, RDF.type, PROV.Agent
-    yield CURATED, RDFS.label, Literal("dllm-kg curators (data/annotations.yaml)", lang="en")
-    yield TAGGED, RDF.type, PROV.SoftwareAgent
-    yield TAGGED, RDFS.label, Literal("dllm-kg title tagger", lang="en")
+    yield nt_iri(CURATED), _TYPE, nt_iri(PROV.Agent)
+    yield nt_iri(CURATED), _LABEL, nt_literal("dllm-kg curators (data/annotations.yaml)", "en")
+    yield nt_iri(TAGGED), _TYPE, nt_iri(PROV.SoftwareAgent)
+    yield nt_iri(TAGGED), _LABEL, nt_literal("dllm-kg title tagger", "en")
 
 
 def model_triples(models: Mapping[str, CuratedModel]) -> Iterator[Triple]:
     """Base models from data/models.yaml as Model nodes."""
     for key, model in models.items():
-        node = MODEL[key]
-        yield node, RDF.type, DLLM.Model
-        yield node, RDFS.label, Literal(model.label)
+        node = nt_iri(f"{MODEL}{key}")
+        yield node, _TYPE, nt_iri(DLLM.Model)
+        yield node, _LABEL, nt_literal(model.label)
         for label in model.labels:
             if label != model.label:
-                yield node, SCHEMA.alternateName, Literal(label)
+                yield node, nt_iri(SCHEMA.alternateName), nt_literal(label)
         if model.description:
-            yield node, DCTERMS.description, Literal(model.description, lang="en")
+            yield node, nt_iri(DCTERMS.description), nt_literal(model.description, "en")
 
 
 def annotation_triples(
@@ -160,7 +167,7 @@ def annotation_triples(
     models: Iterable[str] = (),
     tasks: Iterable[str] = (),
     areas: Iterable[str] = (),
-    agent: URIRef = CURATED,
+    agent: str = CURATED,
     note: str | None = None,
     evidence: Iterable[str] = (),
 ) -> Iterator[Triple]:
@@ -170,18 +177,18 @@ def annotation_triples(
     ``paper dllm:annotation [ prov:wasAttributedTo agent ]`` tells for each of them whether it
     is curated or tagged.
     """
-    paper, record = PAPER[key], ANNOTATION[key]
-    yield paper, DLLM.annotation, record
-    yield record, RDF.type, PROV.Entity
-    yield record, PROV.wasAttributedTo, agent
+    paper, record = nt_iri(f"{PAPER}{key}"), nt_iri(f"{ANNOTATION}{key}")
+    yield paper, _ANNOTATION, record
+    yield record, _TYPE, _ENTITY
+    yield record, _ATTRIBUTED_TO, nt_iri(agent)
     if note:
-        yield record, RDFS.comment, Literal(note, lang="en")
+        yield record, _COMMENT, nt_literal(note, "en")
     for words in evidence:
-        yield record, DLLM.matchedText, Literal(words)
-    yield from ((paper, DLLM.usesTechnique, TECHNIQUE[t]) for t in techniques)
-    yield from ((paper, DLLM.usesModel, MODEL[m]) for m in models)
-    yield from ((paper, DLLM.task, TASK[t]) for t in tasks)
-    yield from ((paper, DLLM.hasArea, AREA[a]) for a in areas)
+        yield record, _MATCHED_TEXT, nt_literal(words)
+    yield from ((paper, _USES_TECHNIQUE, nt_iri(f"{TECHNIQUE}{t}")) for t in techniques)
+    yield from ((paper, _USES_MODEL, nt_iri(f"{MODEL}{m}")) for m in models)
+    yield from ((paper, _TASK, nt_iri(f"{TASK}{t}")) for t in tasks)
+    yield from ((paper, _HAS_AREA, nt_iri(f"{AREA}{a}")) for a in areas)
 
 
 def curated_triples(annotations: Mapping[str, Annotation], keys: Iterable[str]) -> Iterator[Triple]:
@@ -194,7 +201,7 @@ def curated_triples(annotations: Mapping[str, Annotation], keys: Iterable[str]) 
 def _annotation_of(
     key: str,
     annotation: Annotation,
-    agent: URIRef,
+    agent: str,
     note: str | None = None,
     evidence: Iterable[str] = (),
 ) -> Iterator[Triple]:
@@ -219,10 +226,10 @@ def derive_areas(annotation: Iterable[Triple]) -> list[Triple]:
     """
     store = ox.Store()
     for path in VOCABULARY_PATHS:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    store.extend(ox.Quad(*(to_oxigraph(term) for term in triple)) for triple in annotation)
+        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+    store.bulk_load(nt_document(annotation), format=ox.RdfFormat.N_TRIPLES)
     return [
-        (URIRef(t.subject.value), URIRef(t.predicate.value), from_oxigraph(t.object))
+        (str(t.subject), str(t.predicate), str(t.object))
         for rule in rule_queries()
         for t in store.query(rule)
     ]
@@ -234,15 +241,13 @@ def rule_queries() -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8") for path in sorted(RULES_DIR.glob("*.rq")))
 
 
-def annotate(graph: Graph, parsed: ParsedList) -> Graph:
+def annotate(store: ox.Store, parsed: ParsedList) -> ox.Store:
     """Add every paper's annotation (curated, else tagged), base models and derived areas."""
     annotations = load_annotations()
     papers = group_papers(parsed.papers)
     titles = {key: rows[0].title for key, rows in papers.items()}
     surveys = {key for key, rows in papers.items() if any(row.survey for row in rows)}
-    for triple in chain(agent_triples(), model_triples(load_models())):
-        graph.add(triple)
-    tagger = tagger_for(graph, annotations)
+    tagger = tagger_for(model_labels(parsed), annotations)
     renamed = renamed_papers(titles, annotations)
     tagged = (
         renamed_triples(key, renamed[key], annotations[renamed[key]])
@@ -252,9 +257,11 @@ def annotate(graph: Graph, parsed: ParsedList) -> Graph:
         if key not in annotations
     )
     annotation = list(chain(curated_triples(annotations, titles), *tagged))
-    for triple in chain(annotation, derive_areas(annotation)):
-        graph.add(triple)
-    return graph
+    triples = chain(
+        agent_triples(), model_triples(load_models()), annotation, derive_areas(annotation)
+    )
+    store.bulk_load(nt_document(triples), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def renamed_papers(
@@ -294,7 +301,7 @@ def renamed_triples(key: str, curated: str, annotation: Annotation) -> Iterator[
     yield from _annotation_of(
         key, annotation, TAGGED, evidence=[f"like '{annotation.title}' (curated)"]
     )
-    yield ANNOTATION[key], DLLM.editedTitleOf, PAPER[curated]
+    yield nt_iri(f"{ANNOTATION}{key}"), _EDITED_TITLE_OF, nt_iri(f"{PAPER}{curated}")
 
 
 def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterator[Triple]:
@@ -310,18 +317,23 @@ def tagged_triples(tagger: Tagger, key: str, title: str, survey: bool) -> Iterat
         evidence=proposal.evidence(),
     )
     if proposal.borrowed_from:
-        yield ANNOTATION[key], DLLM.borrowedFrom, PAPER[proposal.borrowed_from]
+        yield (
+            nt_iri(f"{ANNOTATION}{key}"),
+            _BORROWED_FROM,
+            nt_iri(f"{PAPER}{proposal.borrowed_from}"),
+        )
 
 
-def tagger_for(graph: Graph, annotations: Mapping[str, Annotation]) -> Tagger:
-    """The build's tagger: vocabulary labels, fitted on what every curated title shows."""
+def tagger_for(models: Mapping[str, list[str]], annotations: Mapping[str, Annotation]) -> Tagger:
+    """The build's tagger: vocabulary and model labels, fitted on what curated titles show."""
     titles, shown, _ = training_set(annotations)
-    return untrained_tagger(graph).fit(titles, shown)
+    return untrained_tagger(models).fit(titles, shown)
 
 
-def untrained_tagger(graph: Graph) -> Tagger:
-    """A tagger that knows only the vocabularies' labels."""
-    return Tagger(vocabulary_rules(graph, model_labels(graph)), technique_broader(graph))
+def untrained_tagger(models: Mapping[str, list[str]]) -> Tagger:
+    """A tagger that knows only the labels of the vocabularies and of ``models``."""
+    graph = vocabulary_graph()
+    return Tagger(vocabulary_rules(graph, models), technique_broader(graph))
 
 
 def training_set(
@@ -335,17 +347,18 @@ def training_set(
     )
 
 
-def vocabulary_graph(parsed: ParsedList | None = None) -> Graph:
-    """The ontology, the SKOS vocabularies and the curated base models, with a list's records."""
-    graph = build_graph(parsed or ParsedList("", (), (), ()))
-    for triple in model_triples(load_models()):
-        graph.add(triple)
+@cache
+def vocabulary_graph() -> Graph:
+    """The ontology and the SKOS vocabularies, read once (the tagger reads their labels)."""
+    graph = Graph(bind_namespaces="none")
+    for path in VOCABULARY_PATHS:
+        graph.parse(path, format="turtle")
     return graph
 
 
 def load_tagger(source: Path = DEFAULT_SOURCE) -> Tagger:
     """The tagger as a build of ``source`` uses it (its small models come from the list too)."""
-    return tagger_for(vocabulary_graph(parse_file(source)), load_annotations())
+    return tagger_for(model_labels(parse_file(source)), load_annotations())
 
 
 @dataclass(frozen=True)
@@ -368,12 +381,12 @@ class TaggerEvaluation:
 
 def evaluate_tagger(folds: int = 5) -> TaggerEvaluation:
     """The tagger's held-out scores against the curated annotations and the outside titles."""
-    graph, annotations = vocabulary_graph(), load_annotations()
+    models, annotations = model_labels(), load_annotations()
     titles, shown, curated = training_set(annotations)
-    tagger = untrained_tagger(graph)
+    tagger = untrained_tagger(models)
     proposals = held_out_proposals(tagger, titles, shown, folds)
     outside = load_held_out_titles()
-    fitted = tagger_for(graph, annotations)
+    fitted = tagger_for(models, annotations)
     outside_proposals = {
         paper.title: set(fitted.propose(paper.title).techniques) for paper in outside
     }
@@ -385,12 +398,14 @@ def evaluate_tagger(folds: int = 5) -> TaggerEvaluation:
     )
 
 
-def model_labels(graph: Graph) -> dict[str, list[str]]:
-    """Each model's key and the names that signal it in a title."""
+def model_labels(parsed: ParsedList | None = None) -> dict[str, list[str]]:
+    """Each model's key and the names that signal it in a title: base models and the list's."""
     labels: dict[str, list[str]] = defaultdict(list)
-    for model in graph.subjects(RDF.type, DLLM.Model):
-        for label in graph.objects(model, RDFS.label | SCHEMA.alternateName):
-            labels[str(model)[len(MODEL) :]].append(str(label))
+    for key, model in load_models().items():
+        labels[key] += dict.fromkeys((model.label, *model.labels))
+    for key, rows in group_models(parsed.models if parsed else ()).items():
+        if rows[0].name:
+            labels[key].append(rows[0].name)
     return dict(labels)
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from dllm_kg.constants import UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL
-from dllm_kg.graph import DATASET_IRI, new_graph
+from dllm_kg.graph import DATASET_IRI, Triple
 from dllm_kg.namespaces import BASE, DLLM, PREFIXES
+from dllm_kg.terms import nt_document, nt_iri, nt_literal
 
 #: The files of a build, by format.
 TURTLE_FILE = "dllm-kg.ttl"
@@ -50,23 +50,23 @@ CLASS_PARTITIONS = {
 }
 
 
-def render_exports(graph: Graph) -> dict[str, bytes]:
+def render_exports(store: ox.Store) -> dict[str, bytes]:
     """Every export file's bytes, by file name; the same graph always gives the same bytes."""
-    ntriples = sorted_ntriples(graph)
+    ntriples = sorted_ntriples(store)
     triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
     return {
         TURTLE_FILE: comment_block(NOTICE) + turtle(triples),
         NTRIPLES_FILE: comment_block(NOTICE) + ntriples,
         JSONLD_FILE: json_ld(triples),
         CONTEXT_FILE: _json_bytes(context()),
-        VOID_FILE: comment_block(NOTICE) + turtle(_ox_triples(void_graph(graph, ntriples))),
+        VOID_FILE: comment_block(NOTICE) + turtle(_sorted(nt_document(void_triples(store)))),
     }
 
 
-def sorted_ntriples(graph: Graph) -> bytes:
-    """The graph as N-Triples, one triple per line, lines sorted."""
-    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
-    return b"".join(line + b"\n" for line in sorted(set(lines)) if line.strip())
+def sorted_ntriples(store: ox.Store) -> bytes:
+    """The store's default graph as N-Triples, one triple per line, lines sorted."""
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return b"".join(line + b"\n" for line in sorted(data.splitlines()) if line.strip())
 
 
 def turtle(triples: Iterable[ox.Triple]) -> bytes:
@@ -120,47 +120,47 @@ def compact(iri: str) -> str:
 _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
-def void_graph(graph: Graph, ntriples: bytes) -> Graph:
+def void_triples(store: ox.Store) -> Iterator[Triple]:
     """A VoID and DCAT description of the dataset: licence, source, size and downloads.
 
     The JSON-LD download ``dcterms:requires`` the context file it refers to.
     """
-    void = new_graph()
-    for triple in graph.triples((DATASET_IRI, None, None)):
-        void.add(triple)
-    void.add((DATASET_IRI, RDF.type, VOID.Dataset))
-    void.add((DATASET_IRI, VOID.triples, Literal(ntriples.count(b"\n"))))
-    void.add((DATASET_IRI, VOID.uriSpace, Literal(BASE)))
-    void.add((DATASET_IRI, VOID.vocabulary, URIRef(str(DLLM))))
+    dataset = nt_iri(DATASET_IRI)
+    for quad in store.quads_for_pattern(ox.NamedNode(DATASET_IRI), None, None, ox.DefaultGraph()):
+        yield dataset, str(quad.predicate), str(quad.object)
+    yield dataset, nt_iri(RDF.type), nt_iri(VOID.Dataset)
+    yield dataset, nt_iri(VOID.triples), nt_literal(len(store))
+    yield dataset, nt_iri(VOID.uriSpace), nt_literal(BASE)
+    yield dataset, nt_iri(VOID.vocabulary), nt_iri(DLLM)
+    counts = class_counts(store)
     for klass, plural in CLASS_PARTITIONS.items():
-        partition = URIRef(f"{DATASET_IRI}.{plural}")
-        count = sum(1 for _ in graph.subjects(RDF.type, klass, unique=True))
-        void.add((DATASET_IRI, VOID.classPartition, partition))
-        void.add((partition, VOID["class"], klass))
-        void.add((partition, VOID.entities, Literal(count)))
+        partition = nt_iri(f"{DATASET_IRI}.{plural}")
+        yield dataset, nt_iri(VOID.classPartition), partition
+        yield partition, nt_iri(VOID["class"]), nt_iri(klass)
+        yield partition, nt_iri(VOID.entities), nt_literal(counts.get(str(klass), 0))
     for name, media_type in MEDIA_TYPES.items():
-        distribution = _distribution(name)
-        void.add((DATASET_IRI, DCAT.distribution, distribution))
-        void.add((DATASET_IRI, VOID.dataDump, URIRef(DOWNLOAD_BASE + name)))
-        void.add((distribution, RDF.type, DCAT.Distribution))
-        void.add((distribution, DCAT.downloadURL, URIRef(DOWNLOAD_BASE + name)))
-        void.add((distribution, DCAT.mediaType, Literal(media_type)))
-        void.add((distribution, DCTERMS.title, Literal(name)))
-        void.add((distribution, DCTERMS.license, URIRef(UPSTREAM_LICENSE_URL)))
-    _add_context(void)
-    return void
+        distribution, download = _distribution(name), nt_iri(DOWNLOAD_BASE + name)
+        yield dataset, nt_iri(DCAT.distribution), distribution
+        yield dataset, nt_iri(VOID.dataDump), download
+        yield distribution, nt_iri(RDF.type), nt_iri(DCAT.Distribution)
+        yield distribution, nt_iri(DCAT.downloadURL), download
+        yield distribution, nt_iri(DCAT.mediaType), nt_literal(media_type)
+        yield distribution, nt_iri(DCTERMS.title), nt_literal(name)
+        yield distribution, nt_iri(DCTERMS.license), nt_iri(UPSTREAM_LICENSE_URL)
+    context_file = nt_iri(DOWNLOAD_BASE + CONTEXT_FILE)
+    yield _distribution(JSONLD_FILE), nt_iri(DCTERMS.requires), context_file
+    yield context_file, nt_iri(DCTERMS.title), nt_literal(CONTEXT_FILE)
 
 
-def _add_context(void: Graph) -> None:
-    """The JSON-LD download names its context by a relative reference: say that it needs it."""
-    context_file = URIRef(DOWNLOAD_BASE + CONTEXT_FILE)
-    void.add((_distribution(JSONLD_FILE), DCTERMS.requires, context_file))
-    void.add((context_file, DCTERMS.title, Literal(CONTEXT_FILE)))
+def class_counts(store: ox.Store) -> dict[str, int]:
+    """How many nodes of each class the store holds, by class IRI."""
+    query = "SELECT ?class (COUNT(DISTINCT ?node) AS ?n) WHERE { ?node a ?class } GROUP BY ?class"
+    return {row["class"].value: int(row["n"].value) for row in store.query(query)}
 
 
-def _distribution(name: str) -> URIRef:
+def _distribution(name: str) -> str:
     """The DCAT distribution of one download, named for its extension."""
-    return URIRef(f"{DATASET_IRI}.{name.rsplit('.', 1)[-1]}")
+    return nt_iri(f"{DATASET_IRI}.{name.rsplit('.', 1)[-1]}")
 
 
 def comment_block(text: str) -> bytes:
@@ -168,8 +168,10 @@ def comment_block(text: str) -> bytes:
     return "".join(f"# {line}\n" for line in text.splitlines()).encode("utf-8") + b"\n"
 
 
-def _ox_triples(graph: Graph) -> list[ox.Triple]:
-    return list(ox.parse(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES))
+def _sorted(ntriples: bytes) -> list[ox.Triple]:
+    """N-Triples as triples, in the order of their sorted lines."""
+    lines = b"".join(line + b"\n" for line in sorted(set(ntriples.splitlines())))
+    return list(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _json_value(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> object:

@@ -1,4 +1,4 @@
-"""Turn parsed records into an RDF graph with stable IRIs."""
+"""Turn parsed records into RDF triples with stable IRIs, loaded into a pyoxigraph store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from dllm_kg.constants import (
@@ -19,10 +19,12 @@ from dllm_kg.constants import (
     UPSTREAM_URL,
 )
 from dllm_kg.identifiers import Identifier, Scheme, normalise, slug
-from dllm_kg.namespaces import CC, DATASET, DCAT, DLLM, MODEL, PAPER, PREFIXES, REPOSITORY, SOURCE
+from dllm_kg.namespaces import CC, DATASET, DCAT, DLLM, MODEL, PAPER, REPOSITORY, SOURCE
 from dllm_kg.records import ModelRow, PaperRow, ParsedList, SourceRow
+from dllm_kg.terms import nt_document, nt_iri, nt_literal
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+#: A triple of N-Triples terms (:func:`dllm_kg.terms.nt_iri`, :func:`~dllm_kg.terms.nt_literal`).
+Triple = tuple[str, str, str]
 
 #: The dataset node that every export describes.
 DATASET_IRI = DATASET["awesome-distributed-llm"]
@@ -30,11 +32,26 @@ DATASET_IRI = DATASET["awesome-distributed-llm"]
 VOCABULARY_PATHS: tuple[Path, ...] = (ONTOLOGY_PATH, AREAS_PATH, TECHNIQUES_PATH, TASKS_PATH)
 #: Which paper property holds which kind of identifier.
 IDENTIFIER_PROPERTIES = {
-    Scheme.ARXIV: DLLM.arxivId,
-    Scheme.DOI: DLLM.doi,
-    Scheme.IEEE: DLLM.ieeeDocument,
-    Scheme.OPENREVIEW: DLLM.openReviewId,
+    Scheme.ARXIV: nt_iri(DLLM.arxivId),
+    Scheme.DOI: nt_iri(DLLM.doi),
+    Scheme.IEEE: nt_iri(DLLM.ieeeDocument),
+    Scheme.OPENREVIEW: nt_iri(DLLM.openReviewId),
 }
+# The properties and classes the build writes, as N-Triples terms.
+_TYPE, _LABEL, _TITLE, _PART_OF = map(
+    nt_iri, (RDF.type, RDFS.label, DCTERMS.title, DCTERMS.isPartOf)
+)
+_DERIVED_FROM, _ENTITY = nt_iri(PROV.wasDerivedFrom), nt_iri(PROV.Entity)
+_PAPER, _MODEL, _REPOSITORY = nt_iri(DLLM.Paper), nt_iri(DLLM.Model), nt_iri(DLLM.Repository)
+_DATASET = nt_iri(DATASET_IRI)
+_IS_SURVEY, _LINK, _HAS_CODE = nt_iri(DLLM.isSurvey), nt_iri(DLLM.link), nt_iri(DLLM.hasCode)
+_GITHUB_ID, _HUGGING_FACE_ID = nt_iri(DLLM.githubId), nt_iri(DLLM.huggingFaceId)
+_LISTED_LINK, _STRIPPED_PARAMETER = nt_iri(DLLM.listedLink), nt_iri(DLLM.strippedParameter)
+_PARAMETER_COUNT, _MAX_PARAMETER_COUNT = nt_iri(DLLM.parameterCount), nt_iri(DLLM.maxParameterCount)
+_SOURCE_FILE, _SECTION = nt_iri(DLLM.sourceFile), nt_iri(DLLM.section)
+_ROW_NUMBER, _SOURCE_LINE, _SOURCE_TEXT = map(
+    nt_iri, (DLLM.rowNumber, DLLM.sourceLine, DLLM.sourceText)
+)
 
 
 def paper_key(title: str) -> str:
@@ -46,43 +63,34 @@ def paper_key(title: str) -> str:
     return slug(title)
 
 
-def paper_iri(key: str) -> URIRef:
+def paper_iri(key: str) -> str:
     """The IRI of the paper with this key."""
-    return PAPER[key]
+    return f"{PAPER}{key}"
 
 
-def model_iri(name: str) -> URIRef:
+def model_iri(name: str) -> str:
     """The IRI of a model, from its name.
 
     >>> model_iri("GPT-2 Small")
-    rdflib.term.URIRef('https://w3id.org/dllm-kg/model/gpt-2-small')
+    'https://w3id.org/dllm-kg/model/gpt-2-small'
     """
-    return MODEL[slug(name)]
+    return f"{MODEL}{slug(name)}"
 
 
-def repository_iri(identifier: Identifier) -> URIRef:
+def repository_iri(identifier: Identifier) -> str:
     """The IRI of a code repository: GitHub ``owner/name`` or the cleaned link."""
     if identifier.scheme in (Scheme.GITHUB, Scheme.GITHUB_ACCOUNT):
-        return REPOSITORY["github/" + identifier.value]
-    return REPOSITORY["web/" + slug(identifier.url.split("://", 1)[-1])]
+        return f"{REPOSITORY}github/{identifier.value}"
+    return f"{REPOSITORY}web/{slug(identifier.url.split('://', 1)[-1])}"
 
 
-def build_graph(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PATHS) -> Graph:
-    """The whole graph of one list: its records, the dataset's licence, and the vocabularies."""
-    graph = new_graph()
+def build_store(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PATHS) -> ox.Store:
+    """The graph of one list in a new in-memory store: records, licence and vocabularies."""
+    store = ox.Store()
     for path in vocabularies:
-        graph.parse(path, format="turtle")
-    for triple in list_triples(parsed):
-        graph.add(triple)
-    return graph
-
-
-def new_graph() -> Graph:
-    """An empty graph that knows the project's prefixes."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph
+        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+    store.bulk_load(nt_document(list_triples(parsed)), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def list_triples(parsed: ParsedList) -> Iterator[Triple]:
@@ -112,25 +120,29 @@ def group_models(rows: Iterable[ModelRow]) -> dict[str, list[ModelRow]]:
 
 def dataset_triples() -> Iterator[Triple]:
     """The dataset node with its CC BY 4.0 licence, source and attribution."""
-    yield DATASET_IRI, RDF.type, DCAT.Dataset
-    yield DATASET_IRI, DCTERMS.title, Literal("awesome-distributed-LLM knowledge graph", lang="en")
-    yield DATASET_IRI, DCTERMS.license, URIRef(UPSTREAM_LICENSE_URL)
-    yield DATASET_IRI, DCTERMS.source, URIRef(UPSTREAM_URL)
-    yield DATASET_IRI, DCTERMS.rights, Literal(UPSTREAM_ATTRIBUTION, lang="en")
-    yield DATASET_IRI, CC.attributionName, Literal("solidlabnetwork/awesome-distributed-LLM")
-    yield DATASET_IRI, CC.attributionURL, URIRef(UPSTREAM_URL)
+    yield _DATASET, _TYPE, nt_iri(DCAT.Dataset)
+    yield _DATASET, _TITLE, nt_literal("awesome-distributed-LLM knowledge graph", "en")
+    yield _DATASET, nt_iri(DCTERMS.license), nt_iri(UPSTREAM_LICENSE_URL)
+    yield _DATASET, nt_iri(DCTERMS.source), nt_iri(UPSTREAM_URL)
+    yield _DATASET, nt_iri(DCTERMS.rights), nt_literal(UPSTREAM_ATTRIBUTION, "en")
+    yield (
+        _DATASET,
+        nt_iri(CC.attributionName),
+        nt_literal("solidlabnetwork/awesome-distributed-LLM"),
+    )
+    yield _DATASET, nt_iri(CC.attributionURL), nt_iri(UPSTREAM_URL)
 
 
 def paper_triples(key: str, rows: list[PaperRow]) -> Iterator[Triple]:
     """A paper and every listing of it."""
-    paper = paper_iri(key)
-    yield paper, RDF.type, DLLM.Paper
+    paper = nt_iri(paper_iri(key))
+    yield paper, _TYPE, _PAPER
     if rows[0].title:
-        yield paper, DCTERMS.title, Literal(rows[0].title)
-    yield paper, DLLM.isSurvey, Literal(any(row.survey for row in rows))
-    yield paper, DCTERMS.isPartOf, DATASET_IRI
+        yield paper, _TITLE, nt_literal(rows[0].title)
+    yield paper, _IS_SURVEY, nt_literal(any(row.survey for row in rows))
+    yield paper, _PART_OF, _DATASET
     for row, source in zip(rows, source_iris(key, [row.row for row in rows]), strict=True):
-        yield paper, PROV.wasDerivedFrom, source
+        yield paper, _DERIVED_FROM, nt_iri(source)
         yield from source_triples(source, row.row)
         if row.link:
             yield from link_triples(paper, source, row.link)
@@ -138,65 +150,65 @@ def paper_triples(key: str, rows: list[PaperRow]) -> Iterator[Triple]:
             yield from code_triples(paper, source, row.code)
 
 
-def link_triples(paper: URIRef, source: URIRef, link: str) -> Iterator[Triple]:
+def link_triples(paper: str, source: str, link: str) -> Iterator[Triple]:
     """The paper's normalised link and the identifier it carries."""
     identifier = normalise(link)
-    yield paper, DLLM.link, URIRef(identifier.url)
+    yield paper, _LINK, nt_iri(identifier.url)
     prop = IDENTIFIER_PROPERTIES.get(identifier.scheme)
     if prop is not None:
-        yield paper, prop, Literal(identifier.value)
+        yield paper, prop, nt_literal(identifier.value)
     yield from listed_link_triples(source, link, identifier)
 
 
-def code_triples(paper: URIRef, source: URIRef, link: str) -> Iterator[Triple]:
+def code_triples(paper: str, source: str, link: str) -> Iterator[Triple]:
     """The repository that holds the paper's code."""
     identifier = normalise(link)
-    repository = repository_iri(identifier)
-    yield paper, DLLM.hasCode, repository
-    yield repository, RDF.type, DLLM.Repository
-    yield repository, DLLM.link, URIRef(identifier.url)
+    repository = nt_iri(repository_iri(identifier))
+    yield paper, _HAS_CODE, repository
+    yield repository, _TYPE, _REPOSITORY
+    yield repository, _LINK, nt_iri(identifier.url)
     label = identifier.value if identifier.scheme != Scheme.WEB else identifier.url
-    yield repository, RDFS.label, Literal(label)
+    yield repository, _LABEL, nt_literal(label)
     if identifier.scheme == Scheme.GITHUB:
-        yield repository, DLLM.githubId, Literal(identifier.value)
+        yield repository, _GITHUB_ID, nt_literal(identifier.value)
     yield from listed_link_triples(source, link, identifier)
 
 
-def listed_link_triples(source: URIRef, link: str, identifier: Identifier) -> Iterator[Triple]:
+def listed_link_triples(source: str, link: str, identifier: Identifier) -> Iterator[Triple]:
     """The link as listed, where normalisation changed it, and the tracking parameters removed."""
     if identifier.url != link:
-        yield source, DLLM.listedLink, Literal(link)
+        yield nt_iri(source), _LISTED_LINK, nt_literal(link)
     for name in identifier.stripped:
-        yield source, DLLM.strippedParameter, Literal(name)
+        yield nt_iri(source), _STRIPPED_PARAMETER, nt_literal(name)
 
 
 def model_triples(key: str, rows: list[ModelRow]) -> Iterator[Triple]:
     """A model of the small-model table, with its size and Hugging Face id."""
-    model = MODEL[key]
-    yield model, RDF.type, DLLM.Model
-    yield model, DCTERMS.isPartOf, DATASET_IRI
+    model = nt_iri(f"{MODEL}{key}")
+    yield model, _TYPE, _MODEL
+    yield model, _PART_OF, _DATASET
     if rows[0].name:
-        yield model, RDFS.label, Literal(rows[0].name)
+        yield model, _LABEL, nt_literal(rows[0].name)
     for row, source in zip(rows, source_iris(key, [row.row for row in rows]), strict=True):
-        yield model, PROV.wasDerivedFrom, source
+        yield model, _DERIVED_FROM, nt_iri(source)
         yield from source_triples(source, row.row)
         if row.size is not None:
-            prop = DLLM.parameterCount if row.size.exact else DLLM.maxParameterCount
-            yield model, prop, Literal(row.size.value)
+            prop = _PARAMETER_COUNT if row.size.exact else _MAX_PARAMETER_COUNT
+            yield model, prop, nt_literal(row.size.value)
         if row.link:
             identifier = normalise(row.link)
-            yield model, DLLM.link, URIRef(identifier.url)
+            yield model, _LINK, nt_iri(identifier.url)
             if identifier.scheme == Scheme.HUGGING_FACE:
-                yield model, DLLM.huggingFaceId, Literal(identifier.value)
+                yield model, _HUGGING_FACE_ID, nt_literal(identifier.value)
             yield from listed_link_triples(source, row.link, identifier)
 
 
-def source_iris(key: str, rows: list[SourceRow]) -> list[URIRef]:
+def source_iris(key: str, rows: list[SourceRow]) -> list[str]:
     """Stable IRIs for an entity's listings: ``table.entity``, then ``.2`` for a second listing.
 
     >>> from dllm_kg.records import SourceRow
     >>> rows = [SourceRow("l.md", line, "II. VLMs", "vlms", 3, "|...|") for line in (9, 12)]
-    >>> [str(iri) for iri in source_iris("clip", rows)]
+    >>> source_iris("clip", rows)
     ['https://w3id.org/dllm-kg/source/vlms.clip', 'https://w3id.org/dllm-kg/source/vlms.clip.2']
     """
     seen: dict[str, int] = defaultdict(int)
@@ -204,18 +216,19 @@ def source_iris(key: str, rows: list[SourceRow]) -> list[URIRef]:
     for row in rows:
         seen[row.section_key] += 1
         suffix = f".{seen[row.section_key]}" if seen[row.section_key] > 1 else ""
-        iris.append(SOURCE[f"{row.section_key}.{key}{suffix}"])
+        iris.append(f"{SOURCE}{row.section_key}.{key}{suffix}")
     return iris
 
 
-def source_triples(source: URIRef, row: SourceRow) -> Iterator[Triple]:
+def source_triples(source: str, row: SourceRow) -> Iterator[Triple]:
     """Where a listing stands in the list: file, table, row number, line and raw text."""
-    yield source, RDF.type, PROV.Entity
-    yield source, DLLM.sourceFile, Literal(row.file)
-    yield source, DLLM.section, Literal(row.section)
-    yield source, DLLM.rowNumber, Literal(row.number)
-    yield source, DLLM.sourceLine, Literal(row.line)
-    yield source, DLLM.sourceText, Literal(row.raw)
+    node = nt_iri(source)
+    yield node, _TYPE, _ENTITY
+    yield node, _SOURCE_FILE, nt_literal(row.file)
+    yield node, _SECTION, nt_literal(row.section)
+    yield node, _ROW_NUMBER, nt_literal(row.number)
+    yield node, _SOURCE_LINE, nt_literal(row.line)
+    yield node, _SOURCE_TEXT, nt_literal(row.raw)
 
 
 def _untitled_key(row: SourceRow) -> str:

@@ -1,23 +1,22 @@
-"""Run the stages in order: list -> records -> graph -> exports."""
+"""Run the stages in order: list -> records -> graph -> store -> checks, exports, figure."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.namespace import RDF
+import pyoxigraph as ox
 
 from dllm_kg.buildfolder import check_output_folder, write_build
-from dllm_kg.constants import DEFAULT_SOURCE
-from dllm_kg.curate import annotate
-from dllm_kg.export import EXPORT_FILES, render_exports
-from dllm_kg.graph import build_graph
+from dllm_kg.constants import DEFAULT_SOURCE, FIGURE_FILE, PAGE_FILE
+from dllm_kg.export import EXPORT_FILES, class_counts, render_exports
 from dllm_kg.namespaces import DLLM
-from dllm_kg.parse import parse_file
 from dllm_kg.records import Finding, ParsedList, Severity
-from dllm_kg.render import FIGURE_FILE, PAGE_FILE, render_figures
-from dllm_kg.validate import validate
+from dllm_kg.store import StoredGraph, find_stored, save_graph
+from dllm_kg.terms import rdflib_graph
+
+# The stages import inside the functions that run them: a query that finds its stored graph
+# needs none of them (nor markdown-it, pydantic, pyshacl, networkx or pyvis behind them).
 
 #: The files a build writes into its output folder; it never touches any other.
 BUILD_FILES = (*EXPORT_FILES, PAGE_FILE, FIGURE_FILE)
@@ -28,14 +27,14 @@ class BuildResult:
     """What a build read, made and wrote."""
 
     parsed: ParsedList
-    graph: Graph
+    store: ox.Store
     files: list[Path]
     #: Everything reported about the list: the reader's findings and the shapes' (validate.py).
     findings: tuple[Finding, ...] = ()
 
     def count(self, klass: str) -> int:
         """How many nodes of an ontology class (``Paper``, ``Model``, ...) the graph holds."""
-        return sum(1 for _ in self.graph.subjects(RDF.type, DLLM[klass], unique=True))
+        return class_counts(self.store).get(str(DLLM[klass]), 0)
 
     @property
     def conforms(self) -> bool:
@@ -47,10 +46,20 @@ class BuildResult:
         return [finding for finding in self.findings if finding.severity is severity]
 
 
-def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, Graph]:
-    """Parse a list (the bundled one by default) and build its annotated graph."""
+def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, ox.Store]:
+    """Parse a list (the bundled one by default) and build its annotated graph in memory."""
+    from dllm_kg.curate import annotate
+    from dllm_kg.graph import build_store
+    from dllm_kg.parse import parse_file
+
     parsed = parse_file(source or DEFAULT_SOURCE, label)
-    return parsed, annotate(build_graph(parsed), parsed)
+    return parsed, annotate(build_store(parsed), parsed)
+
+
+def stored_graph(source: Path | None = None, label: str | None = None) -> StoredGraph:
+    """A list's graph from the cache (:mod:`dllm_kg.store`); built and stored when missing or
+    stale."""
+    return find_stored(source, label) or save_graph(load(source, label)[1], source, label)
 
 
 def build(
@@ -62,13 +71,18 @@ def build(
     :raises dllm_kg.buildfolder.ExportError: first, before any work, when ``out_dir`` is
         unusable or holds a file of :data:`BUILD_FILES` that a build did not write.
     """
+    from dllm_kg.render import render_figures
+    from dllm_kg.validate import validate
+
     check_output_folder(out_dir, BUILD_FILES)
-    parsed, graph = load(source, label)
-    _, _, findings = validate(graph, parsed.findings)
+    parsed, store = load(source, label)
+    _, _, findings = validate(rdflib_graph(store), parsed.findings)
     if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
-        return BuildResult(parsed, graph, [], tuple(findings))
-    files = write_build({**render_exports(graph), **render_figures(graph)}, out_dir)
-    return BuildResult(parsed, graph, files, tuple(findings))
+        return BuildResult(parsed, store, [], tuple(findings))
+    graph = rdflib_graph(store)
+    files = write_build({**render_exports(store), **render_figures(graph)}, out_dir)
+    save_graph(store, source, label)
+    return BuildResult(parsed, store, files, tuple(findings))
 
 
 @dataclass(frozen=True)
@@ -76,14 +90,16 @@ class CheckResult:
     """What ``dllm-kg check`` found: the SHACL validation report and every finding."""
 
     parsed: ParsedList
-    graph: Graph
+    store: ox.Store
     conforms: bool
-    report: Graph
+    report: object
     findings: list[Finding]
 
 
 def check(source: Path | None = None, label: str | None = None) -> CheckResult:
     """Parse a list, build its graph and validate it against the shapes (ontology/shapes.ttl)."""
-    parsed, graph = load(source, label)
-    conforms, report, findings = validate(graph, parsed.findings)
-    return CheckResult(parsed, graph, conforms, report, findings)
+    from dllm_kg.validate import validate
+
+    parsed, store = load(source, label)
+    conforms, report, findings = validate(rdflib_graph(store), parsed.findings)
+    return CheckResult(parsed, store, conforms, report, findings)

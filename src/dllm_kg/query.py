@@ -19,13 +19,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Identifier
 
 from dllm_kg.catalogue import (
@@ -41,11 +39,11 @@ from dllm_kg.catalogue import (
     query_form,
     read_query_file,
 )
-from dllm_kg.export import compact, sorted_ntriples
+from dllm_kg.export import compact
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, PREFIXES, SCHEMA, TASK, TECHNIQUE
-from dllm_kg.pipeline import load
-from dllm_kg.results import Format, QueryResult
-from dllm_kg.terms import from_oxigraph, to_oxigraph
+from dllm_kg.options import Engine, Format
+from dllm_kg.results import QueryResult
+from dllm_kg.terms import from_oxigraph, rdflib_graph, to_oxigraph
 
 #: The public API, defined here or in dllm_kg.catalogue and dllm_kg.results.
 __all__ = [
@@ -73,13 +71,6 @@ __all__ = [
 ]
 
 
-class Engine(StrEnum):
-    """The SPARQL engines a query can run on."""
-
-    RDFLIB = "rdflib"
-    OXIGRAPH = "oxigraph"
-
-
 # Loading the graph ------------------------------------------------------------------------------
 
 #: Exported graph files, by extension: rdflib's format name, and pyoxigraph's where it reads
@@ -96,28 +87,32 @@ LIST_SUFFIXES = (".md", ".markdown")
 
 
 class KnowledgeGraph:
-    """The graph to ask, held for both engines, each copy made on first use.
+    """The graph to ask: a pyoxigraph store, and an rdflib copy of it made on first use.
 
-    rdflib queries an rdflib ``Graph``; pyoxigraph an in-memory ``Store`` filled from the
-    graph's sorted N-Triples, or read straight from an exported file (the fast path: a large
-    export never goes through rdflib).
+    pyoxigraph (the default engine) queries the store; rdflib queries an rdflib ``Graph``
+    read from the store's triples. An exported file is read straight into a store by
+    pyoxigraph, except JSON-LD, which rdflib reads (it resolves the export's context file).
     """
 
-    def __init__(self, graph: Graph | None = None, path: Path | None = None) -> None:
-        if graph is None and path is None:
-            raise ValueError("give a graph or the path of an exported graph")
-        self._graph = graph
-        self._store: ox.Store | None = None
+    def __init__(
+        self, store: ox.Store | None = None, path: Path | None = None, origin: str = ""
+    ) -> None:
+        if store is None and path is None:
+            raise ValueError("give a store or the path of an exported graph")
+        self._store = store
+        self._graph: Graph | None = None
         self.path = path
+        #: Where the graph came from, in one line (which stored graph, or which file).
+        self.origin = origin or (f"file: {path}" if path else "a graph in memory")
 
     @property
     def graph(self) -> Graph:
         """The rdflib graph."""
         if self._graph is None:
-            if self.path is not None:
+            if self._store is None and self.path is not None:
                 self._graph = _parse_rdf(self.path)
-            else:  # pragma: no cover - a KnowledgeGraph always has a graph or a path
-                raise QueryError("nothing to load")
+            else:
+                self._graph = rdflib_graph(self.store)
         return self._graph
 
     @property
@@ -126,25 +121,25 @@ class KnowledgeGraph:
         if self._store is None:
             store = ox.Store()
             fast = self.path is not None and RDF_FORMATS[self.path.suffix.lower()][1]
-            if self._graph is None and fast:
+            if fast:
                 try:
                     store.bulk_load(path=self.path, format=fast)
                 except (SyntaxError, ValueError, OSError) as error:
-                    raise QueryError(f"{self.path}: not valid RDF ({error})") from None
+                    raise QueryError(_not_rdf(self.path, str(error))) from None
             else:
-                store.bulk_load(sorted_ntriples(self.graph), format=ox.RdfFormat.N_TRIPLES)
+                store.bulk_load(_sorted_ntriples(self.graph), format=ox.RdfFormat.N_TRIPLES)
             self._store = store
         return self._store
 
     def __len__(self) -> int:
         """The number of triples."""
-        return len(self._graph) if self._graph is not None else len(self.store)
+        return len(self.store) if self._graph is None else len(self._graph)
 
     def run(
         self,
         query: str | Path | CannedQuery,
         /,
-        engine: Engine | str = Engine.RDFLIB,
+        engine: Engine | str = Engine.OXIGRAPH,
         **params: object,
     ) -> QueryResult:
         """Run a canned query (by name), a ``.rq`` file or a parsed query, with parameters by name.
@@ -160,7 +155,7 @@ class KnowledgeGraph:
         self,
         text: str,
         /,
-        engine: Engine | str = Engine.RDFLIB,
+        engine: Engine | str = Engine.OXIGRAPH,
         bindings: Mapping[str, Identifier] | None = None,
     ) -> QueryResult:
         """Run SPARQL text, with optional variable bindings given as RDF terms.
@@ -174,26 +169,37 @@ class KnowledgeGraph:
 def load_graph(source: str | Path | None = None) -> KnowledgeGraph:
     """The graph of a list (the bundled one by default) or of an exported graph file.
 
-    A Markdown list (``.md``) is parsed and built as ``dllm-kg build`` does; an export
-    (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) is read as it is.
+    A Markdown list (``.md``) is read from its stored graph (built and stored first when the
+    list, its curated data or dllm-kg changed; see :mod:`dllm_kg.store`); an export
+    (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) is read as it is. ``origin`` says which.
 
     :raises QueryError: when the file is missing or of a format it cannot tell.
     :raises dllm_kg.parse.ListError: when a list cannot be read.
     """
+    from dllm_kg.pipeline import stored_graph  # the build's modules, needed on a cache miss
+
     if source is None:
-        return KnowledgeGraph(load()[1])
+        stored = stored_graph()
+        return KnowledgeGraph(stored.store, origin=stored.describe())
     path = Path(source)
     if not path.is_file():
         raise QueryError(f"{source}: no such file")
     suffix = path.suffix.lower()
     if suffix in LIST_SUFFIXES:
-        return KnowledgeGraph(load(path, str(source))[1])
+        stored = stored_graph(path, str(source))
+        return KnowledgeGraph(stored.store, origin=stored.describe())
     if suffix in RDF_FORMATS:
         return KnowledgeGraph(path=path)
     known = ", ".join((*LIST_SUFFIXES, *RDF_FORMATS))
     raise QueryError(
         f"{source}: cannot tell its format from {suffix or 'no extension'}; use {known}"
     )
+
+
+def _sorted_ntriples(graph: Graph) -> bytes:
+    """An rdflib graph as N-Triples, lines sorted (the same input, the same store order)."""
+    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
+    return b"".join(line + b"\n" for line in sorted(set(lines)) if line.strip())
 
 
 def _parse_rdf(path: Path) -> Graph:
@@ -213,6 +219,10 @@ def _parse_rdf(path: Path) -> Graph:
 
 #: rdflib's Turtle error: the line, why, and a quote of the text around it on more lines.
 _TURTLE_ERROR = re.compile(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.*?)\) at \^ in:", re.S)
+#: pyoxigraph's parser error: the line, the column, why, and the file and line again.
+_OXIGRAPH_ERROR = re.compile(
+    r"Parser error at line (\d+) column \d+: (.*?)(?: \([^()]*, line \d+\))?$"
+)
 
 
 def _not_rdf(path: Path, message: str) -> str:
@@ -221,8 +231,8 @@ def _not_rdf(path: Path, message: str) -> str:
     >>> _not_rdf(Path("a.ttl"), 'at line 3 of <>:\\nBad syntax (why) at ^ in:\\n"a b ."')
     'a.ttl: not valid RDF (line 3: why)'
     """
-    turtle = _TURTLE_ERROR.search(message)
-    detail = f"line {turtle[1]}: {turtle[2]}" if turtle else message
+    found = _TURTLE_ERROR.search(message) or _OXIGRAPH_ERROR.search(message)
+    detail = f"line {found[1]}: {found[2]}" if found else message
     return f"{path}: not valid RDF ({' '.join(detail.split())})"
 
 
@@ -327,7 +337,7 @@ def bind_parameters(
     kg: KnowledgeGraph,
     query: CannedQuery,
     params: Mapping[str, object] | None = None,
-    engine: Engine | str = Engine.RDFLIB,
+    engine: Engine | str = Engine.OXIGRAPH,
 ) -> dict[str, Identifier]:
     """Every parameter of ``query`` as an RDF term: the given value, else the default.
 
@@ -348,7 +358,7 @@ def bind_value(
     kg: KnowledgeGraph,
     parameter: Parameter,
     value: object,
-    engine: Engine | str = Engine.RDFLIB,
+    engine: Engine | str = Engine.OXIGRAPH,
     query: str = "query",
 ) -> Identifier:
     """One parameter value as the RDF term it stands for.
@@ -445,7 +455,7 @@ def run_query(
     kg: KnowledgeGraph,
     query: str | Path | CannedQuery,
     params: Mapping[str, object] | None = None,
-    engine: Engine | str = Engine.RDFLIB,
+    engine: Engine | str = Engine.OXIGRAPH,
 ) -> QueryResult:
     """Run a canned query (by name), a ``.rq`` file (by path) or a parsed query.
 
@@ -463,7 +473,7 @@ def run_sparql(
     kg: KnowledgeGraph,
     text: str,
     bindings: Mapping[str, Identifier] | None = None,
-    engine: Engine | str = Engine.RDFLIB,
+    engine: Engine | str = Engine.OXIGRAPH,
     name: str = "query",
 ) -> QueryResult:
     """Run SPARQL text, binding variables to the given RDF terms.
@@ -498,6 +508,8 @@ def _run(
 def _run_rdflib(
     graph: Graph, text: str, bindings: Mapping[str, Identifier], name: str
 ) -> QueryResult:
+    from rdflib.plugins.sparql import prepareQuery  # slow to import: only for this engine
+
     try:
         prepared = prepareQuery(text, initNs=PREFIXES)
     except Exception as error:  # pyparsing's ParseException, or rdflib's own for prefixes

@@ -7,7 +7,6 @@ import html
 import io
 import json
 from dataclasses import dataclass
-from enum import StrEnum
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -16,20 +15,13 @@ from rdflib.term import Identifier
 
 from dllm_kg.export import compact, sorted_ntriples, turtle
 from dllm_kg.namespaces import PREFIXES
+from dllm_kg.options import Format
+from dllm_kg.terms import to_oxigraph
 
 #: A row of a SELECT result: one RDF term (or None where unbound) per variable.
 Row = tuple[Identifier | None, ...]
 #: A triple of a CONSTRUCT or DESCRIBE result.
 Triple = tuple[Identifier, Identifier, Identifier]
-
-
-class Format(StrEnum):
-    """How ``dllm-kg query`` prints a result."""
-
-    TABLE = "table"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,9 @@ class QueryResult:
 
     def to_turtle(self) -> str:
         """The triples as Turtle with the project's prefixes, the same bytes on both engines."""
-        triples = ox.parse(sorted_ntriples(self.graph()), format=ox.RdfFormat.N_TRIPLES)
+        store = ox.Store()
+        store.extend(ox.Quad(*map(to_oxigraph, triple)) for triple in self.triples or ())
+        triples = ox.parse(sorted_ntriples(store), format=ox.RdfFormat.N_TRIPLES)
         return turtle(triples).decode("utf-8")
 
     def to_json(self) -> str:

@@ -8,7 +8,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from rdflib.term import Node
 from dllm_kg.constants import SHAPES_PATH
 from dllm_kg.graph import DATASET_IRI
 from dllm_kg.namespaces import DLLM, LIST_READER, PREFIXES, SH, SHAPES
+from dllm_kg.options import ReportFormat
 from dllm_kg.parse import section_key
 from dllm_kg.records import Finding, Severity, SourceRow
 
@@ -159,14 +159,6 @@ def summary(findings: Iterable[Finding]) -> str:
 def _how_many(count: int, severity: Severity) -> str:
     """``1 violation``, ``2 warnings``."""
     return f"{count} {severity.value.lower()}{'' if count == 1 else 's'}"
-
-
-class ReportFormat(StrEnum):
-    """The formats of ``dllm-kg check``."""
-
-    TEXT = "text"
-    TURTLE = "turtle"
-    JSON = "json"
 
 
 def render_report(
