@@ -1,11 +1,14 @@
 """Each normalisation rule of identifiers.py, table-driven."""
 
+import random
 import re
+import string
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from dllm_kg import identifiers
 from dllm_kg.constants import DEFAULT_SOURCE
 from dllm_kg.identifiers import Scheme, iri_safe, normalise, slug, strip_tracking
 from dllm_kg.parse import parse_file
@@ -195,3 +198,13 @@ def test_slugs_of_ascii_titles_are_unchanged(source: Path) -> None:
     parsed = parse_file(source)
     for text in [row.title for row in parsed.papers] + [row.name for row in parsed.models]:
         assert slug(text) == ascii_slug(text), text
+
+
+def test_the_ascii_fast_path_of_slug_equals_the_general_one() -> None:
+    """slug() reads ASCII text in one pass; the general path must give the same slugs."""
+    rng = random.Random(12)
+    for _ in range(5000):
+        text = "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 30)))
+        folded = unicodedata.normalize("NFKD", text.casefold())
+        general = re.sub(r"-{2,}", "-", "".join(identifiers._slug_characters(folded))).strip("-")
+        assert slug(text) == general, repr(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -273,18 +273,24 @@ def renamed_papers(
     Nearly equal: at least 80% of the words shared, and a character similarity of at least 0.9.
     The most similar pairs are taken first, and each curated paper is taken once.
     """
-    unused = [
-        (key, frozenset(words_of(a.title)), a.title.lower())
+    unused = {
+        key: (frozenset(words_of(a.title)), a.title.lower())
         for key, a in sorted(annotations.items())
         if key not in titles
-    ]
+    }
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for key, (words, _) in unused.items():
+        for word in words:
+            by_word[word].append(key)
     pairs = []
     for key, title in titles.items():
-        if key in annotations or not unused:
+        if key in annotations:
             continue
         words, lower = frozenset(words_of(title)), title.lower()
-        for curated, curated_words, curated_title in unused:
-            if len(words & curated_words) < RENAMED_WORDS * max(len(words), len(curated_words)):
+        shared = Counter(curated for word in words for curated in by_word.get(word, ()))
+        for curated, count in shared.items():
+            curated_words, curated_title = unused[curated]
+            if count < RENAMED_WORDS * max(len(words), len(curated_words)):
                 continue
             ratio = SequenceMatcher(None, lower, curated_title).ratio()
             if ratio >= RENAMED_RATIO:

@@ -82,12 +82,18 @@ def context() -> dict[str, object]:
 def json_ld(triples: Iterable[ox.Triple]) -> bytes:
     """Compact JSON-LD: one node object per subject and line, IRIs shortened by the context."""
     nodes: dict[str, dict[str, list[object]]] = {}
+    short = _Compacted()
+    references = _References(short)
+    rdf_type = str(RDF.type)
     for triple in triples:
+        predicate, obj = triple.predicate, triple.object
         node = nodes.setdefault(triple.subject.value, {})
-        if triple.predicate.value == str(RDF.type):
-            node.setdefault("@type", []).append(compact(triple.object.value))
+        if predicate.value == rdf_type:
+            node.setdefault("@type", []).append(short[obj.value])
+        elif isinstance(obj, ox.NamedNode):
+            node.setdefault(short[predicate.value], []).append(references[obj.value])
         else:
-            node.setdefault(compact(triple.predicate.value), []).append(_json_value(triple.object))
+            node.setdefault(short[predicate.value], []).append(_json_value(obj))
     lines = (
         json.dumps(
             {
@@ -114,6 +120,26 @@ def compact(iri: str) -> str:
     if prefix is None or not suffix:
         return iri
     return f"{prefix}:{suffix}"
+
+
+class _Compacted(dict[str, str]):
+    """:func:`compact`, each IRI worked out once (a large graph repeats its IRIs)."""
+
+    def __missing__(self, iri: str) -> str:
+        self[iri] = compact(iri)
+        return self[iri]
+
+
+class _References(dict[str, dict[str, str]]):
+    """JSON-LD node references, ``{"@id": compact IRI}``, one shared object per IRI."""
+
+    def __init__(self, short: _Compacted) -> None:
+        super().__init__()
+        self.short = short
+
+    def __missing__(self, iri: str) -> dict[str, str]:
+        self[iri] = {"@id": self.short[iri]}
+        return self[iri]
 
 
 #: Prefix by namespace, for :func:`compact`.

@@ -182,10 +182,13 @@ class Tagger:
         self.broader = dict(broader or {})
         self.examples = list(examples)
         self._by_words: dict[tuple[str, ...], list[Rule]] = defaultdict(list)
-        self._in_word = [rule for rule in self.rules if rule.in_word]
+        self._in_word: dict[str, list[Rule]] = defaultdict(list)
         for rule in self.rules:
             self._by_words[rule.words].append(rule)
+            if rule.in_word:
+                self._in_word[rule.text].append(rule)
         self._longest = max((len(words) for words in self._by_words), default=1)
+        self._in_word_lengths = sorted({len(text) for text in self._in_word})
 
     def propose(self, title: str) -> Proposal:
         """Techniques, models and tasks signalled by the title's words.
@@ -211,10 +214,24 @@ class Tagger:
                     yield rule, rule.text
         for word in _WORD.findall(title):
             normal = normalise_word(word)
-            for rule in self._in_word:
-                whole = normal == rule.words[0]  # matched as a word above already
-                if rule.text in word and not whole and _inside(rule.text, word):
-                    yield rule, f"{rule.text} (in {word})"
+            for text in self._texts_inside(word):
+                for rule in self._in_word[text]:
+                    whole = normal == rule.words[0]  # matched as a word above already
+                    if not whole and _inside(rule.text, word):
+                        yield rule, f"{rule.text} (in {word})"
+
+    def _texts_inside(self, word: str) -> list[str]:
+        """The texts of in-word rules that stand inside a word, each once, in rule order.
+
+        Looks up the word's substrings of the rules' lengths: a few dozen dictionary look-ups
+        per word, however many rules there are.
+        """
+        found = {
+            word[start : start + length]
+            for length in self._in_word_lengths
+            for start in range(len(word) - length + 1)
+        }
+        return sorted(found & self._in_word.keys())
 
     def _borrow_from_nearest(self, title: str, proposal: Proposal) -> None:
         """No rule matched: borrow the techniques of the training title sharing most words.
