@@ -84,11 +84,10 @@ def test_the_key_follows_the_lists_name_and_bytes(tmp_path: Path, listed: Path) 
 
 def test_the_cache_keeps_its_newest_entries(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(store.CACHE_VARIABLE, str(tmp_path / "cache"))
-    graph = ox.Store()
     for number in range(store.CACHE_ENTRIES + 2):
         source = tmp_path / f"list-{number}.md"
         source.write_text(f"list {number}\n")
-        saved = store.save_graph(graph, source)
+        saved = store.store_graph(b"<urn:x:s> <urn:x:p> <urn:x:o> .\n", source)
         os.utime(saved.path / store.META_FILE, (number, number))  # entries in age order
     kept = [path.name for path in entries(tmp_path / "cache")]
     assert len(kept) == store.CACHE_ENTRIES

@@ -122,7 +122,7 @@ def _check(out_dir: Path, names: tuple[str, ...]) -> None:
         if existing != out_dir:
             return
         manifest = read_manifest(out_dir)
-        if manifest is None and any(out_dir.iterdir()):
+        if manifest is None and any(path.name != STAGING_DIR for path in out_dir.iterdir()):
             raise ExportError(
                 f"{out_dir} holds other files and is not a dllm-kg build; choose another"
             )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import math
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -10,7 +11,6 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
-import pyoxigraph as ox
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rdflib import Graph
@@ -24,7 +24,15 @@ from dllm_kg.constants import (
     RULES_DIR,
 )
 from dllm_kg.errors import DllmKgError
-from dllm_kg.graph import VOCABULARY_PATHS, Triple, group_models, group_papers
+from dllm_kg.graph import (
+    VOCABULARY_PATHS,
+    Triple,
+    group_models,
+    group_papers,
+    load_store,
+    sorted_document,
+    vocabulary_triples,
+)
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.parse import parse_file
 from dllm_kg.records import ParsedList
@@ -36,7 +44,7 @@ from dllm_kg.tagger import (
     vocabulary_rules,
     words_of,
 )
-from dllm_kg.terms import nt_document, nt_iri, nt_literal
+from dllm_kg.terms import nt_iri, nt_literal
 
 #: A title nearly equals a curated one when this share of the words is common to both ...
 RENAMED_WORDS = 0.8
@@ -224,10 +232,7 @@ def derive_areas(annotation: Iterable[Triple]) -> list[Triple]:
     The rules run on pyoxigraph, over the vocabulary files and the annotation triples only:
     the list's own rows are not needed to derive areas, and leaving them out keeps this fast.
     """
-    store = ox.Store()
-    for path in VOCABULARY_PATHS:
-        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
-    store.bulk_load(nt_document(annotation), format=ox.RdfFormat.N_TRIPLES)
+    store = load_store(sorted_document(chain(vocabulary_triples(), annotation)))
     return [
         (str(t.subject), str(t.predicate), str(t.object))
         for rule in rule_queries()
@@ -241,8 +246,9 @@ def rule_queries() -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8") for path in sorted(RULES_DIR.glob("*.rq")))
 
 
-def annotate(store: ox.Store, parsed: ParsedList) -> ox.Store:
-    """Add every paper's annotation (curated, else tagged), base models and derived areas."""
+def annotation_triples_of(parsed: ParsedList) -> list[Triple]:
+    """Every paper's annotation (curated, else tagged), the agents, base models and the areas
+    derived from the annotations."""
     annotations = load_annotations()
     papers = group_papers(parsed.papers)
     titles = {key: rows[0].title for key, rows in papers.items()}
@@ -257,11 +263,12 @@ def annotate(store: ox.Store, parsed: ParsedList) -> ox.Store:
         if key not in annotations
     )
     annotation = list(chain(curated_triples(annotations, titles), *tagged))
-    triples = chain(
-        agent_triples(), model_triples(load_models()), annotation, derive_areas(annotation)
-    )
-    store.bulk_load(nt_document(triples), format=ox.RdfFormat.N_TRIPLES)
-    return store
+    return [
+        *agent_triples(),
+        *model_triples(load_models()),
+        *annotation,
+        *derive_areas(annotation),
+    ]
 
 
 def renamed_papers(
@@ -287,10 +294,9 @@ def renamed_papers(
         if key in annotations:
             continue
         words, lower = frozenset(words_of(title)), title.lower()
-        shared = Counter(curated for word in words for curated in by_word.get(word, ()))
-        for curated, count in shared.items():
+        for curated in _sharing_most_words(words, by_word):
             curated_words, curated_title = unused[curated]
-            if count < RENAMED_WORDS * max(len(words), len(curated_words)):
+            if len(words & curated_words) < RENAMED_WORDS * max(len(words), len(curated_words)):
                 continue
             ratio = SequenceMatcher(None, lower, curated_title).ratio()
             if ratio >= RENAMED_RATIO:
@@ -300,6 +306,17 @@ def renamed_papers(
         if key not in renamed and curated not in renamed.values():
             renamed[key] = curated
     return renamed
+
+
+def _sharing_most_words(words: frozenset[str], by_word: Mapping[str, list[str]]) -> list[str]:
+    """The curated papers that may share :data:`RENAMED_WORDS` of a title's words.
+
+    A paper that shares that many words shares one of the title's ``n - ceil(0.8 n) + 1``
+    words that the fewest curated titles hold, so only their papers need a closer look.
+    """
+    needed = len(words) - math.ceil(RENAMED_WORDS * len(words)) + 1
+    rarest = sorted(words, key=lambda word: (len(by_word.get(word, ())), word))[:needed]
+    return sorted({curated for word in rarest for curated in by_word.get(word, ())})
 
 
 def renamed_triples(key: str, curated: str, annotation: Annotation) -> Iterator[Triple]:

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from dllm_kg.constants import UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL
-from dllm_kg.graph import DATASET_IRI, Triple
+from dllm_kg.graph import DATASET_IRI, Triple, sorted_document
 from dllm_kg.namespaces import BASE, DLLM, PREFIXES
-from dllm_kg.terms import nt_document, nt_iri, nt_literal
+from dllm_kg.terms import nt_iri, nt_literal
 
 #: The files of a build, by format.
 TURTLE_FILE = "dllm-kg.ttl"
@@ -50,16 +50,20 @@ CLASS_PARTITIONS = {
 }
 
 
-def render_exports(store: ox.Store) -> dict[str, bytes]:
-    """Every export file's bytes, by file name; the same graph always gives the same bytes."""
-    ntriples = sorted_ntriples(store)
-    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+def render_exports(store: ox.Store, ntriples: bytes | None = None) -> dict[str, bytes]:
+    """Every export file's bytes, by file name; the same graph always gives the same bytes.
+
+    :param ntriples: the store's triples as :func:`sorted_ntriples` gives them, where the
+        caller has them already (a build does): they are not dumped and sorted again.
+    """
+    if ntriples is None:
+        ntriples = sorted_ntriples(store)
     return {
-        TURTLE_FILE: comment_block(NOTICE) + turtle(triples),
+        TURTLE_FILE: comment_block(NOTICE) + turtle(_parsed(ntriples)),
         NTRIPLES_FILE: comment_block(NOTICE) + ntriples,
-        JSONLD_FILE: json_ld(triples),
+        JSONLD_FILE: json_ld(_parsed(ntriples)),
         CONTEXT_FILE: _json_bytes(context()),
-        VOID_FILE: comment_block(NOTICE) + turtle(_sorted(nt_document(void_triples(store)))),
+        VOID_FILE: comment_block(NOTICE) + turtle(_parsed(sorted_document(void_triples(store)))),
     }
 
 
@@ -194,10 +198,9 @@ def comment_block(text: str) -> bytes:
     return "".join(f"# {line}\n" for line in text.splitlines()).encode("utf-8") + b"\n"
 
 
-def _sorted(ntriples: bytes) -> list[ox.Triple]:
-    """N-Triples as triples, in the order of their sorted lines."""
-    lines = b"".join(line + b"\n" for line in sorted(set(ntriples.splitlines())))
-    return list(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
+def _parsed(ntriples: bytes) -> Iterator[ox.Quad]:
+    """N-Triples read one triple at a time, in the document's order."""
+    return ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _json_value(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> object:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,7 +23,7 @@ from dllm_kg.constants import (
 from dllm_kg.identifiers import Identifier, Scheme, normalise, slug
 from dllm_kg.namespaces import CC, DATASET, DCAT, DLLM, MODEL, PAPER, REPOSITORY, SOURCE
 from dllm_kg.records import ModelRow, PaperRow, ParsedList, SourceRow
-from dllm_kg.terms import nt_document, nt_iri, nt_literal
+from dllm_kg.terms import nt_iri, nt_literal
 
 #: A triple of N-Triples terms (:func:`dllm_kg.terms.nt_iri`, :func:`~dllm_kg.terms.nt_literal`).
 Triple = tuple[str, str, str]
@@ -86,11 +88,32 @@ def repository_iri(identifier: Identifier) -> str:
 
 def build_store(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PATHS) -> ox.Store:
     """The graph of one list in a new in-memory store: records, licence and vocabularies."""
-    store = ox.Store()
-    for path in vocabularies:
-        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
-    store.bulk_load(nt_document(list_triples(parsed)), format=ox.RdfFormat.N_TRIPLES)
+    triples = chain(vocabulary_triples(tuple(vocabularies)), list_triples(parsed))
+    return load_store(sorted_document(triples))
+
+
+def load_store(ntriples: bytes, path: Path | None = None) -> ox.Store:
+    """A store holding an N-Triples document: in memory, or on disk in a new folder."""
+    store = ox.Store(str(path)) if path is not None else ox.Store()
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return store
+
+
+def sorted_document(triples: Iterable[Triple]) -> bytes:
+    """Triples as an N-Triples document, each once, lines sorted: the same triples always
+    give the same bytes (those of a pyoxigraph dump of them, sorted)."""
+    lines = {f"{s} {p} {o} .\n" for s, p, o in triples}
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+@cache
+def vocabulary_triples(paths: tuple[Path, ...] = VOCABULARY_PATHS) -> tuple[Triple, ...]:
+    """The triples of hand-written RDF files (ontology, vocabularies), read once."""
+    return tuple(
+        (str(quad.subject), str(quad.predicate), str(quad.object))
+        for path in paths
+        for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+    )
 
 
 def list_triples(parsed: ParsedList) -> Iterator[Triple]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,9 +11,10 @@ import pyoxigraph as ox
 from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE, FIGURE_FILE, PAGE_FILE
 from dllm_kg.export import EXPORT_FILES, class_counts, render_exports
+from dllm_kg.graph import load_store
 from dllm_kg.namespaces import DLLM
 from dllm_kg.records import Finding, ParsedList, Severity
-from dllm_kg.store import StoredGraph, find_stored, save_graph
+from dllm_kg.store import StoredGraph, find_stored, store_graph
 from dllm_kg.terms import rdflib_graph
 
 # The stages import inside the functions that run them: a query that finds its stored graph
@@ -46,20 +48,28 @@ class BuildResult:
         return [finding for finding in self.findings if finding.severity is severity]
 
 
-def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, ox.Store]:
-    """Parse a list (the bundled one by default) and build its annotated graph in memory."""
-    from dllm_kg.curate import annotate
-    from dllm_kg.graph import build_store
+def read(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, bytes]:
+    """Parse a list (the bundled one by default) and make its whole graph (records,
+    vocabularies, annotations) as sorted N-Triples."""
+    from dllm_kg.curate import annotation_triples_of
+    from dllm_kg.graph import list_triples, sorted_document, vocabulary_triples
     from dllm_kg.parse import parse_file
 
     parsed = parse_file(source or DEFAULT_SOURCE, label)
-    return parsed, annotate(build_store(parsed), parsed)
+    triples = chain(vocabulary_triples(), list_triples(parsed), annotation_triples_of(parsed))
+    return parsed, sorted_document(triples)
+
+
+def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, ox.Store]:
+    """Parse a list (the bundled one by default) and build its whole graph in memory."""
+    parsed, ntriples = read(source, label)
+    return parsed, load_store(ntriples)
 
 
 def stored_graph(source: Path | None = None, label: str | None = None) -> StoredGraph:
     """A list's graph from the cache (:mod:`dllm_kg.store`); built and stored when missing or
     stale."""
-    return find_stored(source, label) or save_graph(load(source, label)[1], source, label)
+    return find_stored(source, label) or store_graph(read(source, label)[1], source, label)
 
 
 def build(
@@ -75,13 +85,13 @@ def build(
     from dllm_kg.validate import validate
 
     check_output_folder(out_dir, BUILD_FILES)
-    parsed, store = load(source, label)
+    parsed, ntriples = read(source, label)
+    store = store_graph(ntriples, source, label).store
     _, _, findings = validate(rdflib_graph(store), parsed.findings)
     if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
         return BuildResult(parsed, store, [], tuple(findings))
     graph = rdflib_graph(store)
-    files = write_build({**render_exports(store), **render_figures(graph)}, out_dir)
-    save_graph(store, source, label)
+    files = write_build({**render_exports(store, ntriples), **render_figures(graph)}, out_dir)
     return BuildResult(parsed, store, files, tuple(findings))
 
 

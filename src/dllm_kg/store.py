@@ -28,7 +28,7 @@ from dllm_kg.constants import (
     RULES_DIR,
 )
 from dllm_kg.errors import DllmKgError
-from dllm_kg.graph import VOCABULARY_PATHS
+from dllm_kg.graph import VOCABULARY_PATHS, load_store
 
 #: The environment variable that names the cache folder.
 CACHE_VARIABLE = "DLLM_KG_CACHE"
@@ -99,10 +99,11 @@ def find_stored(source: Path | None = None, label: str | None = None) -> StoredG
     return StoredGraph(store, entry, label, built=False)
 
 
-def save_graph(
-    store: ox.Store, source: Path | None = None, label: str | None = None
+def store_graph(
+    ntriples: bytes, source: Path | None = None, label: str | None = None
 ) -> StoredGraph:
-    """Store a list's graph in the cache and return it opened from there, read-only."""
+    """Store a list's graph, given as N-Triples, in the cache; return it opened from there,
+    read-only."""
     source, label = _named(source, label)
     key = _readable_key(source, label)
     root = cache_dir()
@@ -110,7 +111,7 @@ def save_graph(
         root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key[:16]}.", dir=root))
         try:
-            _write_entry(store, staging, label, key)
+            _write_entry(ntriples, staging, label, key)
             _rename_into_place(staging, root / key)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -134,11 +135,9 @@ def _readable_key(source: Path, label: str) -> str:
         raise StoreError(f"{source}: cannot be read ({error.strerror})") from None
 
 
-def _write_entry(store: ox.Store, folder: Path, label: str, key: str) -> None:
+def _write_entry(ntriples: bytes, folder: Path, label: str, key: str) -> None:
     """Write a store and its description into a new cache entry's folder."""
-    on_disk = ox.Store(str(folder / STORE_DIR))
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
-    on_disk.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    on_disk = load_store(ntriples, folder / STORE_DIR)
     on_disk.flush()
     triples = len(on_disk)
     del on_disk  # closes the store before its folder moves

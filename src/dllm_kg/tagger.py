@@ -189,6 +189,7 @@ class Tagger:
                 self._in_word[rule.text].append(rule)
         self._longest = max((len(words) for words in self._by_words), default=1)
         self._in_word_lengths = sorted({len(text) for text in self._in_word})
+        self._inside_of: dict[str, list[str]] = {}
 
     def propose(self, title: str) -> Proposal:
         """Techniques, models and tasks signalled by the title's words.
@@ -224,8 +225,13 @@ class Tagger:
         """The texts of in-word rules that stand inside a word, each once, in rule order.
 
         Looks up the word's substrings of the rules' lengths: a few dozen dictionary look-ups
-        per word, however many rules there are.
+        per word, however many rules there are, once per distinct word.
         """
+        if word not in self._inside_of:
+            self._inside_of[word] = self._find_inside(word)
+        return self._inside_of[word]
+
+    def _find_inside(self, word: str) -> list[str]:
         found = {
             word[start : start + length]
             for length in self._in_word_lengths

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -59,15 +57,11 @@ def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Iden
 # N-Triples terms: the build writes its triples as N-Triples text, which pyoxigraph loads in
 # bulk (ten times faster than making rdflib or pyoxigraph term objects one by one).
 
-#: What a literal's text must escape in N-Triples: quote, backslash, line breaks, and the
-#: other control characters (as \\uXXXX, so that every line stays one line of plain text).
+#: What a literal's text must escape in N-Triples: quote, backslash and control characters,
+#: exactly as pyoxigraph writes them (so that the build's lines equal a dump of its store).
 _NT_ESCAPES = {
     **{code: f"\\u{code:04X}" for code in (*range(0x20), 0x7F)},
-    ord("\\"): "\\\\",
-    ord('"'): '\\"',
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
+    **{ord(char): f"\\{name}" for char, name in zip('\\"\b\t\n\f\r', '\\"btnfr', strict=True)},
 }
 _XSD_INTEGER = f"<{XSD.integer}>"
 _XSD_BOOLEAN = f"<{XSD.boolean}>"
@@ -96,11 +90,6 @@ def nt_literal(value: str | int | bool, language: str | None = None) -> str:
         return f'"{value}"^^{_XSD_INTEGER}'
     text = f'"{value.translate(_NT_ESCAPES)}"'
     return f"{text}@{language}" if language else text
-
-
-def nt_document(triples: Iterable[tuple[str, str, str]]) -> bytes:
-    """Triples of N-Triples terms as an N-Triples document."""
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
 
 
 def rdflib_graph(store: ox.Store) -> Graph:
