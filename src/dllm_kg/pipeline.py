@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -20,6 +21,8 @@ from dllm_kg.terms import rdflib_graph
 # The stages import inside the functions that run them: a query that finds its stored graph
 # needs none of them (nor markdown-it, pydantic, pyshacl, networkx or pyvis behind them).
 
+#: The stages of a build, in order (see :func:`build`'s ``on_stage``).
+STAGES = ("parse", "graph", "store", "check", "exports", "figure", "write")
 #: The files a build writes into its output folder; it never touches any other.
 BUILD_FILES = (*EXPORT_FILES, PAGE_FILE, FIGURE_FILE)
 
@@ -49,15 +52,20 @@ class BuildResult:
 
 
 def read(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, bytes]:
-    """Parse a list (the bundled one by default) and make its whole graph (records,
-    vocabularies, annotations) as sorted N-Triples."""
-    from dllm_kg.curate import annotation_triples_of
-    from dllm_kg.graph import list_triples, sorted_document, vocabulary_triples
+    """Parse a list (the bundled one by default) and make its whole graph as sorted N-Triples."""
     from dllm_kg.parse import parse_file
 
     parsed = parse_file(source or DEFAULT_SOURCE, label)
+    return parsed, graph_document(parsed)
+
+
+def graph_document(parsed: ParsedList) -> bytes:
+    """A parsed list's whole graph (records, vocabularies, annotations) as sorted N-Triples."""
+    from dllm_kg.curate import annotation_triples_of
+    from dllm_kg.graph import list_triples, sorted_document, vocabulary_triples
+
     triples = chain(vocabulary_triples(), list_triples(parsed), annotation_triples_of(parsed))
-    return parsed, sorted_document(triples)
+    return sorted_document(triples)
 
 
 def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, ox.Store]:
@@ -73,26 +81,49 @@ def stored_graph(source: Path | None = None, label: str | None = None) -> Stored
 
 
 def build(
-    source: Path | None, out_dir: Path, label: str | None = None, strict: bool = False
+    source: Path | None,
+    out_dir: Path,
+    label: str | None = None,
+    strict: bool = False,
+    on_stage: Callable[[str], object] | None = None,
 ) -> BuildResult:
     """Parse, build, check and export; the output folder is replaced only when all files are ready.
 
     :param strict: write nothing when the check finds a violation (``files`` is then empty).
+    :param on_stage: called with each stage's name (:data:`STAGES`) as it starts, and with
+        ``"done"`` at the end: for progress bars and benchmarks.
     :raises dllm_kg.buildfolder.ExportError: first, before any work, when ``out_dir`` is
         unusable or holds a file of :data:`BUILD_FILES` that a build did not write.
     """
+    from dllm_kg.parse import parse_file
     from dllm_kg.render import render_figures
     from dllm_kg.validate import validate
 
+    stage = on_stage or _no_report
     check_output_folder(out_dir, BUILD_FILES)
-    parsed, ntriples = read(source, label)
+    stage("parse")
+    parsed = parse_file(source or DEFAULT_SOURCE, label)
+    stage("graph")
+    ntriples = graph_document(parsed)
+    stage("store")
     store = store_graph(ntriples, source, label).store
+    stage("check")
     _, _, findings = validate(rdflib_graph(store), parsed.findings)
     if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
+        stage("done")
         return BuildResult(parsed, store, [], tuple(findings))
-    graph = rdflib_graph(store)
-    files = write_build({**render_exports(store, ntriples), **render_figures(graph)}, out_dir)
+    stage("exports")
+    exports = render_exports(store, ntriples)
+    stage("figure")
+    figures = render_figures(rdflib_graph(store))
+    stage("write")
+    files = write_build({**exports, **figures}, out_dir)
+    stage("done")
     return BuildResult(parsed, store, files, tuple(findings))
+
+
+def _no_report(stage: str) -> None:
+    """Stands in for ``on_stage`` when nobody asks for the stages."""
 
 
 @dataclass(frozen=True)
