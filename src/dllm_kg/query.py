@@ -556,7 +556,14 @@ def _run_oxigraph(
         return QueryResult("ASK", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(variable.value for variable in result.variables)
-        rows = [tuple(from_oxigraph(solution[v]) for v in variables) for solution in result]
+        converted: dict[object, Identifier | None] = {}  # a result repeats its terms
+
+        def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Identifier | None:
+            if value not in converted:
+                converted[value] = from_oxigraph(value)
+            return converted[value]
+
+        rows = [tuple(term(solution[v]) for v in variables) for solution in result]
         return QueryResult("SELECT", variables, rows)
     triples = frozenset(
         (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
