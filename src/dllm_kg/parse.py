@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import gc
 import re
-import types
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,12 +14,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt, rules_block
+from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 from markdown_it.token import Token
 
 from dllm_kg.errors import DllmKgError
 from dllm_kg.identifiers import link_problem, slug
+from dllm_kg.mdtable import INTERRUPTS, ROW, split_row, table
 from dllm_kg.records import (
     Finding,
     ModelRow,
@@ -60,8 +60,6 @@ BYTE_ORDER_MARK = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _SIZE = re.compile(r"^(?P<bound><=|≤|<)?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMBT])$", re.I)
 _UNITS = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
-#: A pipe that separates cells: one without a backslash before it (``\|`` is a pipe in a cell).
-_CELL_PIPE = re.compile(r"(?<!\\)\|")
 #: A cell that is one inline link and nothing else, ``[Link](https://host/path)``, whose text
 #: holds no markup and whose destination markdown-it keeps as it is: http(s), an ASCII host
 #: in labels of at most 63 characters, and only characters that its normaliser leaves alone.
@@ -89,32 +87,10 @@ _DELIMITER_ROW = re.compile(r"^[-:|][-:|\s]*$")
 _References = frozenset[tuple[str, str, str]]
 
 
-def _split_row(text: str) -> list[str]:
-    """Split a row at its unescaped pipes, as markdown-it's ``escapedSplit`` does, but faster.
-
-    A pipe after a backslash stays in the cell, and that backslash goes.
-
-    >>> _split_row(r"| a | b \\| c |")
-    ['', ' a ', ' b | c ', '']
-    """
-    if "\\" not in text:
-        return text.split("|")
-    return [cell.replace("\\|", "|") for cell in _CELL_PIPE.split(text)]
-
-
-def _table_rule() -> Callable[..., bool]:
-    """markdown-it's table rule, splitting rows with :func:`_split_row` instead of its own loop.
-
-    The rule is the same code; only the name ``escapedSplit`` it looks up is bound anew.
-    """
-    rule = rules_block.table
-    names = {**rule.__globals__, "escapedSplit": _split_row}
-    return types.FunctionType(rule.__code__, names, rule.__name__, rule.__defaults__)
-
-
 #: Block structure only: cells are parsed inline one by one, and only where they hold markup.
+#: Its table rule is markdown-it's own, emitting one token per row (see :mod:`dllm_kg.mdtable`).
 _BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
-_BLOCKS.block.ruler.at("table", _table_rule())
+_BLOCKS.block.ruler.at("table", table, {"alt": INTERRUPTS})
 _INLINE = MarkdownIt("commonmark")
 # Keep every link and link definition markdown-it finds: the reader refuses unsafe schemes
 # itself, with a finding, instead of markdown-it turning them silently into text.
@@ -264,9 +240,9 @@ class _Reader:
                 self.finding(Severity.VIOLATION, "table-not-read", message, token.map[0] + 1)
         self._report_unread_rows(tokens)
 
-    def cell(self, inline: Token) -> _Cell:
+    def cell(self, content: str) -> _Cell:
         """A cell's visible text, link destinations and images; references resolved."""
-        return _cell(inline.content, self.references)
+        return _cell(content, self.references)
 
     def _read_table(self, tokens: list[Token], start: int, heading: str) -> None:
         rows = list(_table_rows(tokens, start))
@@ -325,18 +301,18 @@ class _Reader:
         widths = len(_row_cells(header)), len(_row_cells(delimiter))
         return widths if widths[0] != widths[1] else None
 
-    def _read_row(self, table: _Table, position: int, line_index: int, cells: list[Token]) -> None:
+    def _read_row(self, table: _Table, position: int, line_index: int, cells: list[str]) -> None:
         raw = self.lines[line_index]
         number = self._row_number(table, position, line_index, cells)
         row = SourceRow(self.file, line_index + 1, table.heading, table.key, number, raw)
         self._check_width(table, row)
-        texts = tuple(cell.content for cell in cells)
+        texts = tuple(cells)
         if table.is_models:
             self.models.append(self._model(table, row, cells, texts))
         else:
             self.papers.append(self._paper(table, row, cells, texts))
 
-    def _row_number(self, table: _Table, position: int, line_index: int, cells: list[Token]) -> int:
+    def _row_number(self, table: _Table, position: int, line_index: int, cells: list[str]) -> int:
         column = table.columns.get(NUMBER_COLUMN)
         if column is None:
             return position
@@ -358,13 +334,13 @@ class _Reader:
             self.finding(Severity.WARNING, "extra-cells", message, row.line, row)
 
     def _paper(
-        self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
+        self, table: _Table, row: SourceRow, cells: list[str], texts: tuple[str, ...]
     ) -> PaperRow:
         cell = cells[table.columns["paper title"]]
         title, survey = _split_survey_marker(self.cell(cell).text)
         if not title:
             self.finding(Severity.VIOLATION, "missing-title", "paper has no title", row.line, row)
-        self._check_characters(cell.content, "title", row)
+        self._check_characters(cell, "title", row)
         link = self._link(cells[table.columns["url"]], row, "paper link", "missing-link")
         code = self._link(cells[table.columns["code"]], row, "code link")
         return PaperRow(row, title, survey, link, code, texts)
@@ -383,13 +359,13 @@ class _Reader:
             self.finding(Severity.WARNING, "control-character", message, row.line, row)
 
     def _model(
-        self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
+        self, table: _Table, row: SourceRow, cells: list[str], texts: tuple[str, ...]
     ) -> ModelRow:
         cell = cells[table.columns["model name"]]
         name = self.cell(cell).text
         if not name:
             self.finding(Severity.VIOLATION, "missing-name", "model has no name", row.line, row)
-        self._check_characters(cell.content, "name", row)
+        self._check_characters(cell, "name", row)
         size_text = self.cell(cells[table.columns["parameters"]]).text
         size = parse_size(size_text)
         if size is None:
@@ -401,7 +377,7 @@ class _Reader:
         link = self._link(cells[table.columns["url"]], row, "model link", "missing-model-link")
         return ModelRow(row, name, size, link, texts)
 
-    def _link(self, cell: Token, row: SourceRow, what: str, missing: str = "") -> str | None:
+    def _link(self, cell: str, row: SourceRow, what: str, missing: str = "") -> str | None:
         """The one URL of a link cell, reporting cells that are not a single clean link.
 
         ``missing`` is the code of the shape that reports a row without this link: a finding
@@ -412,7 +388,7 @@ class _Reader:
             if text.lower() in EMPTY_CELLS and not has_image:
                 return None
             link = text if _looks_like_link(text) else None
-            message = f"{what} cell {cell.content!r} is not a Markdown link"
+            message = f"{what} cell {cell!r} is not a Markdown link"
             covers = "" if link else missing
             self.finding(Severity.WARNING, "malformed-link-cell", message, row.line, row, covers)
             if link is None:
@@ -443,7 +419,7 @@ def _references(env: dict[str, Any]) -> _References:
 
 def _row_cells(line: str) -> list[str]:
     """A row's cells as markdown-it splits them: the pipes that enclose a row open no cell."""
-    cells = _split_row(_content(line))
+    cells = split_row(_content(line))
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
@@ -526,19 +502,12 @@ def _looks_like_link(text: str) -> bool:
         return True  # a broken URL is still meant as a link: refused with a finding
 
 
-def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[Token]]]:
-    """Yield ``(line index, cell inline tokens)`` for the header and each body row."""
-    cells: list[Token] = []
-    line = 0
+def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line index, cells' text)`` for the header and each body row."""
     for token in tokens[start + 1 :]:
-        if token.type == "table_close":
+        if token.type != ROW:
             return
-        if token.type == "tr_open":
-            cells, line = [], token.map[0] if token.map else 0
-        elif token.type == "inline":
-            cells.append(token)
-        elif token.type == "tr_close":
-            yield line, cells
+        yield token.map[0], token.meta["cells"]
 
 
 def _heading_text(inline: Token) -> str:
