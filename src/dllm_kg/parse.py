@@ -147,9 +147,10 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector: parsing makes millions of objects and no cycles.
+    """Pause Python's cycle collector while parsing: a long list makes millions of objects.
 
-    Each full collection walks every object alive, so a long list would cost more per row.
+    They all stay alive to the end, and each full collection would walk them all again, so
+    that a row would cost more the longer the list.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -528,14 +529,17 @@ class _Cell(NamedTuple):
 def _cell(content: str, references: _References = frozenset()) -> _Cell:
     """A cell's visible text, links and images, parsed inline only where it has markup.
 
-    Plain text and a lone plain link (``[Link](https://...)``), most of the list's cells, are
-    read here as markdown-it reads them; any other cell goes to markdown-it.
+    The commonest shapes, most of the list's cells, are read without markdown-it (see
+    :func:`_plain_cell`) to the same result; any other cell goes to markdown-it.
     """
     return _plain_cell(content, references) or _inline_cell(content, references)
 
 
 def _plain_cell(content: str, references: _References) -> _Cell | None:
-    """A cell read without markdown-it: plain text, one plain link or bold text; else None."""
+    """The cell as markdown-it reads it, for the shapes read without it; else None.
+
+    The shapes: plain text, one plain link, bold text, text with brackets that are no link.
+    """
     if _MARKUP.isdisjoint(content):
         return _Cell(" ".join(content.split()))
     link = _PLAIN_LINK.fullmatch(content)
