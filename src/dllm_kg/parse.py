@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -14,11 +16,11 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
-from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from dllm_kg.errors import DllmKgError
 from dllm_kg.identifiers import link_problem, slug
+from dllm_kg.mdtable import INTERRUPTS, ROW, split_row, table
 from dllm_kg.records import (
     Finding,
     ModelRow,
@@ -58,12 +60,21 @@ BYTE_ORDER_MARK = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _SIZE = re.compile(r"^(?P<bound><=|≤|<)?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMBT])$", re.I)
 _UNITS = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
-#: Block structure only: cells are parsed inline one by one, and only where they hold markup.
-_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
-_INLINE = MarkdownIt("commonmark")
-# Keep every link and link definition markdown-it finds: the reader refuses unsafe schemes
-# itself, with a finding, instead of markdown-it turning them silently into text.
-_BLOCKS.validateLink = _INLINE.validateLink = lambda url: True
+#: A cell that is one inline link and nothing else, ``[Link](https://host/path)``, whose text
+#: holds no markup and whose destination markdown-it keeps as it is: http(s), an ASCII host
+#: in labels of at most 63 characters, and only characters that its normaliser leaves alone.
+_PLAIN_LINK = re.compile(
+    r"\[(?P<text>[^][*_`<>&\\!~]+)\]"
+    r"\((?P<href>https?://(?P<host>[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*)"
+    r"(?:[/?#](?:[A-Za-z0-9._~:/?#@!$+,;=*-]|%[0-9A-Fa-f]{2})*)?)\)"
+)
+#: The longest host name markdown-it's URL parser keeps (longer ones it drops).
+_MAX_HOST = 255
+#: A cell that is bold text and nothing else (``**Name**``), its text without markup.
+_PLAIN_BOLD = re.compile(r"\*\*(?P<text>[^][*_`<>&\\!~]+)\*\*")
+#: Text with one pair of brackets that is no inline link (``✅[Survey Article]Title``): with no
+#: link definitions to make it a reference link, markdown-it keeps it as text.
+_BRACKETED_TEXT = re.compile(r"[^][*_`<>&\\!~]*\[[^][*_`<>&\\!~]+\](?!\()[^][*_`<>&\\!~]*")
 #: Inline tokens whose content is visible text; raw HTML is kept as the text it is.
 _TEXT_TOKENS = frozenset({"text", "code_inline", "softbreak", "html_inline"})
 _HEADING_TOKENS = _TEXT_TOKENS - {"html_inline"}
@@ -74,6 +85,16 @@ _DELIMITER_ROW = re.compile(r"^[-:|][-:|\s]*$")
 #: Link definitions (``[r1]: https://...``) as ``(label, href, title)``; a frozenset keeps
 #: its hash, so that it is a cheap key of the cells' cache.
 _References = frozenset[tuple[str, str, str]]
+
+
+#: Block structure only: cells are parsed inline one by one, and only where they hold markup.
+#: Its table rule is markdown-it's own, emitting one token per row (see :mod:`dllm_kg.mdtable`).
+_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")
+_BLOCKS.block.ruler.at("table", table, {"alt": INTERRUPTS})
+_INLINE = MarkdownIt("commonmark")
+# Keep every link and link definition markdown-it finds: the reader refuses unsafe schemes
+# itself, with a finding, instead of markdown-it turning them silently into text.
+_BLOCKS.validateLink = _INLINE.validateLink = lambda url: True
 
 
 class ListError(DllmKgError):
@@ -109,9 +130,10 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
     """
     text = text.removeprefix(BYTE_ORDER_MARK)
     env: dict[str, Any] = {}
-    tokens = _BLOCKS.parse(text, env)
-    reader = _Reader(file, _LINE_BREAK.split(text), _references(env))
-    reader.read(tokens)
+    with _collector_paused():
+        tokens = _BLOCKS.parse(text, env)
+        reader = _Reader(file, _LINE_BREAK.split(text), _references(env))
+        reader.read(tokens)
     if not reader.papers and not reader.models:
         message = "the list's tables have no rows" if reader.tables else "no paper or model table"
         reader.finding(Severity.VIOLATION, "no-tables", message, 1)
@@ -121,6 +143,22 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
         models=tuple(reader.models),
         findings=tuple(reader.findings),
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while parsing: a long list makes millions of objects.
+
+    They all stay alive to the end, and each full collection would walk them all again, so
+    that a row would cost more the longer the list.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_size(cell: str) -> Size | None:
@@ -156,6 +194,7 @@ class _Table:
     """A table's heading and the column index of each known column."""
 
     heading: str
+    key: str
     columns: dict[str, int]
     width: int
 
@@ -202,22 +241,23 @@ class _Reader:
                 self.finding(Severity.VIOLATION, "table-not-read", message, token.map[0] + 1)
         self._report_unread_rows(tokens)
 
-    def cell(self, inline: Token) -> _Cell:
+    def cell(self, content: str) -> _Cell:
         """A cell's visible text, link destinations and images; references resolved."""
-        return _cell(inline.content, self.references)
+        return _cell(content, self.references)
 
     def _read_table(self, tokens: list[Token], start: int, heading: str) -> None:
         rows = list(_table_rows(tokens, start))
         header, body = rows[0], rows[1:]
         names = [self.cell(cell).text.lower() for cell in header[1]]
-        table = _Table(heading, {name: i for i, name in enumerate(names)}, len(names))
+        columns = {name: i for i, name in enumerate(names)}
+        table = _Table(heading, section_key(heading), columns, len(names))
         if not (set(PAPER_COLUMNS) <= set(names) or set(MODEL_COLUMNS) <= set(names)):
             line = header[0] + 1
             message = f"table with columns {names} is not one of the list's tables; skipped"
             self.finding(Severity.WARNING, "unknown-table", message, line)
             return
         self.tables += 1
-        if not section_key(heading):
+        if not table.key:
             self._report_no_section(heading, header[0] + 1)
         for position, (line_index, cells) in enumerate(body, start=1):
             self._read_row(table, position, line_index, cells)
@@ -262,20 +302,18 @@ class _Reader:
         widths = len(_row_cells(header)), len(_row_cells(delimiter))
         return widths if widths[0] != widths[1] else None
 
-    def _read_row(self, table: _Table, position: int, line_index: int, cells: list[Token]) -> None:
+    def _read_row(self, table: _Table, position: int, line_index: int, cells: list[str]) -> None:
         raw = self.lines[line_index]
         number = self._row_number(table, position, line_index, cells)
-        row = SourceRow(
-            self.file, line_index + 1, table.heading, section_key(table.heading), number, raw
-        )
+        row = SourceRow(self.file, line_index + 1, table.heading, table.key, number, raw)
         self._check_width(table, row)
-        texts = tuple(cell.content for cell in cells)
+        texts = tuple(cells)
         if table.is_models:
             self.models.append(self._model(table, row, cells, texts))
         else:
             self.papers.append(self._paper(table, row, cells, texts))
 
-    def _row_number(self, table: _Table, position: int, line_index: int, cells: list[Token]) -> int:
+    def _row_number(self, table: _Table, position: int, line_index: int, cells: list[str]) -> int:
         column = table.columns.get(NUMBER_COLUMN)
         if column is None:
             return position
@@ -297,13 +335,13 @@ class _Reader:
             self.finding(Severity.WARNING, "extra-cells", message, row.line, row)
 
     def _paper(
-        self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
+        self, table: _Table, row: SourceRow, cells: list[str], texts: tuple[str, ...]
     ) -> PaperRow:
         cell = cells[table.columns["paper title"]]
         title, survey = _split_survey_marker(self.cell(cell).text)
         if not title:
             self.finding(Severity.VIOLATION, "missing-title", "paper has no title", row.line, row)
-        self._check_characters(cell.content, "title", row)
+        self._check_characters(cell, "title", row)
         link = self._link(cells[table.columns["url"]], row, "paper link", "missing-link")
         code = self._link(cells[table.columns["code"]], row, "code link")
         return PaperRow(row, title, survey, link, code, texts)
@@ -313,6 +351,8 @@ class _Reader:
 
         Folding turns some into spaces; the rest stay, invisible or reordering the text.
         """
+        if content.isprintable():  # no control or format character (nor any other hidden one)
+            return
         found = sorted({ord(c) for c in content if _is_hidden(c)})
         if found:
             names = ", ".join(f"U+{code:04X}" for code in found)
@@ -320,13 +360,13 @@ class _Reader:
             self.finding(Severity.WARNING, "control-character", message, row.line, row)
 
     def _model(
-        self, table: _Table, row: SourceRow, cells: list[Token], texts: tuple[str, ...]
+        self, table: _Table, row: SourceRow, cells: list[str], texts: tuple[str, ...]
     ) -> ModelRow:
         cell = cells[table.columns["model name"]]
         name = self.cell(cell).text
         if not name:
             self.finding(Severity.VIOLATION, "missing-name", "model has no name", row.line, row)
-        self._check_characters(cell.content, "name", row)
+        self._check_characters(cell, "name", row)
         size_text = self.cell(cells[table.columns["parameters"]]).text
         size = parse_size(size_text)
         if size is None:
@@ -338,7 +378,7 @@ class _Reader:
         link = self._link(cells[table.columns["url"]], row, "model link", "missing-model-link")
         return ModelRow(row, name, size, link, texts)
 
-    def _link(self, cell: Token, row: SourceRow, what: str, missing: str = "") -> str | None:
+    def _link(self, cell: str, row: SourceRow, what: str, missing: str = "") -> str | None:
         """The one URL of a link cell, reporting cells that are not a single clean link.
 
         ``missing`` is the code of the shape that reports a row without this link: a finding
@@ -349,7 +389,7 @@ class _Reader:
             if text.lower() in EMPTY_CELLS and not has_image:
                 return None
             link = text if _looks_like_link(text) else None
-            message = f"{what} cell {cell.content!r} is not a Markdown link"
+            message = f"{what} cell {cell!r} is not a Markdown link"
             covers = "" if link else missing
             self.finding(Severity.WARNING, "malformed-link-cell", message, row.line, row, covers)
             if link is None:
@@ -380,7 +420,7 @@ def _references(env: dict[str, Any]) -> _References:
 
 def _row_cells(line: str) -> list[str]:
     """A row's cells as markdown-it splits them: the pipes that enclose a row open no cell."""
-    cells = escapedSplit(_content(line))
+    cells = split_row(_content(line))
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
@@ -463,19 +503,12 @@ def _looks_like_link(text: str) -> bool:
         return True  # a broken URL is still meant as a link: refused with a finding
 
 
-def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[Token]]]:
-    """Yield ``(line index, cell inline tokens)`` for the header and each body row."""
-    cells: list[Token] = []
-    line = 0
+def _table_rows(tokens: list[Token], start: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line index, cells' text)`` for the header and each body row."""
     for token in tokens[start + 1 :]:
-        if token.type == "table_close":
+        if token.type != ROW:
             return
-        if token.type == "tr_open":
-            cells, line = [], token.map[0] if token.map else 0
-        elif token.type == "inline":
-            cells.append(token)
-        elif token.type == "tr_close":
-            yield line, cells
+        yield token.map[0], token.meta["cells"]
 
 
 def _heading_text(inline: Token) -> str:
@@ -493,11 +526,36 @@ class _Cell(NamedTuple):
     has_image: bool = False
 
 
-@lru_cache(maxsize=8192)
 def _cell(content: str, references: _References = frozenset()) -> _Cell:
-    """A cell's visible text, links and images, parsed inline only where it has markup."""
+    """A cell's visible text, links and images, parsed inline only where it has markup.
+
+    The commonest shapes, most of the list's cells, are read without markdown-it (see
+    :func:`_plain_cell`) to the same result; any other cell goes to markdown-it.
+    """
+    return _plain_cell(content, references) or _inline_cell(content, references)
+
+
+def _plain_cell(content: str, references: _References) -> _Cell | None:
+    """The cell as markdown-it reads it, for the shapes read without it; else None.
+
+    The shapes: plain text, one plain link, bold text, text with brackets that are no link.
+    """
     if _MARKUP.isdisjoint(content):
         return _Cell(" ".join(content.split()))
+    link = _PLAIN_LINK.fullmatch(content)
+    if link and len(link["host"]) <= _MAX_HOST:
+        return _Cell(" ".join(link["text"].split()), (link["href"],))
+    bold = _PLAIN_BOLD.fullmatch(content)
+    if bold and not (bold["text"][0].isspace() or bold["text"][-1].isspace()):
+        return _Cell(" ".join(bold["text"].split()))  # else not bold: ``** a**`` stays as it is
+    if not references and _BRACKETED_TEXT.fullmatch(content):
+        return _Cell(" ".join(content.split()))
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _inline_cell(content: str, references: _References = frozenset()) -> _Cell:
+    """A cell's visible text, links and images, as markdown-it parses it inline."""
     tokens = _INLINE.parseInline(content, _env(references))
     children = [child for token in tokens for child in token.children or ()]
     text = "".join(child.content for child in children if child.type in _TEXT_TOKENS)
