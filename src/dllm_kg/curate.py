@@ -11,6 +11,7 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rdflib import Graph
@@ -30,7 +31,7 @@ from dllm_kg.graph import (
     group_models,
     group_papers,
     load_store,
-    sorted_document,
+    ntriples_document,
     vocabulary_triples,
 )
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
@@ -232,12 +233,18 @@ def derive_areas(annotation: Iterable[Triple]) -> list[Triple]:
     The rules run on pyoxigraph, over the vocabulary files and the annotation triples only:
     the list's own rows are not needed to derive areas, and leaving them out keeps this fast.
     """
-    store = load_store(sorted_document(chain(vocabulary_triples(), annotation)))
+    store = load_store(ntriples_document(chain(vocabulary_triples(), annotation)))
     return [
-        (str(t.subject), str(t.predicate), str(t.object))
+        _triple(line)
         for rule in rule_queries()
-        for t in store.query(rule)
+        for line in ox.serialize(store.query(rule), format=ox.RdfFormat.N_TRIPLES).splitlines()
     ]
+
+
+def _triple(line: bytes) -> Triple:
+    """One N-Triples line as its three terms (subjects and predicates hold no space)."""
+    subject, predicate, rest = line.decode("utf-8").split(" ", 2)
+    return subject, predicate, rest.removesuffix(" .")
 
 
 @cache

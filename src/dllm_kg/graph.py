@@ -106,6 +106,11 @@ def sorted_document(triples: Iterable[Triple]) -> bytes:
     return "".join(sorted(lines)).encode("utf-8")
 
 
+def ntriples_document(triples: Iterable[Triple]) -> bytes:
+    """Triples as an N-Triples document, in the order given (for a store to load)."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
 @cache
 def vocabulary_triples(paths: tuple[Path, ...] = VOCABULARY_PATHS) -> tuple[Triple, ...]:
     """The triples of hand-written RDF files (ontology, vocabularies), read once."""
