@@ -19,6 +19,7 @@ from dllm_kg.export import render_exports, sorted_ntriples
 from dllm_kg.pipeline import build
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +251,26 @@ def test_the_readme_shows_the_bundled_graphs_size(bundled_graph: Graph) -> None:
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     [shown] = re.findall(r"^  triples +(\d+)$", readme, re.MULTILINE)
     assert int(shown) == len(bundled_graph)
+
+
+def test_json_ld_keeps_every_kind_of_literal() -> None:
+    """Escapes, DEL, languages, datatypes and integers that JSON cannot write as numbers."""
+    values = [
+        ox.Literal("a\x1bb\x7f"),
+        ox.Literal('q"\\\n\t\b\f\r é 連'),
+        ox.Literal("x", language="en-gb"),
+        *(ox.Literal(text, datatype=ox.NamedNode(XSD_INTEGER)) for text in ("5", "-3", "05")),
+        ox.Literal("2024-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+        ox.NamedNode("https://w3id.org/dllm-kg/technique/lora"),
+    ]
+    store = ox.Store()
+    subject = ox.NamedNode("https://w3id.org/dllm-kg/paper/p")
+    for number, value in enumerate(values):
+        predicate = ox.NamedNode(f"https://w3id.org/dllm-kg/ontology#v{number}")
+        store.add(ox.Quad(subject, predicate, value))
+    document = json.loads(export.json_ld(sorted_ntriples(store)))
+    assert document["@graph"][0]["dllm:v4"] == -3  # a JSON number, as JSON-LD reads integers
+    document["@context"] = export.context()["@context"]
+    read_back = set(ox.parse(json.dumps(document).encode(), format=ox.RdfFormat.JSON_LD))
+    assert {quad.triple for quad in read_back} == {quad.triple for quad in store}

@@ -37,7 +37,7 @@ NOTICE = (
 
 _INTEGER_TYPES = {str(XSD.integer)}
 _BOOLEAN_TYPES = {str(XSD.boolean)}
-_STRING_TYPES = {str(XSD.string)}
+_RDF_TYPE = f"<{RDF.type}>"
 
 
 #: The classes the VoID description counts, each in a partition named by its plural.
@@ -61,7 +61,7 @@ def render_exports(store: ox.Store, ntriples: bytes | None = None) -> dict[str, 
     return {
         TURTLE_FILE: comment_block(NOTICE) + turtle(_parsed(ntriples)),
         NTRIPLES_FILE: comment_block(NOTICE) + ntriples,
-        JSONLD_FILE: json_ld(_parsed(ntriples)),
+        JSONLD_FILE: json_ld(ntriples),
         CONTEXT_FILE: _json_bytes(context()),
         VOID_FILE: comment_block(NOTICE) + turtle(_parsed(sorted_document(void_triples(store)))),
     }
@@ -83,33 +83,88 @@ def context() -> dict[str, object]:
     return {"@context": dict(PREFIXES)}
 
 
-def json_ld(triples: Iterable[ox.Triple]) -> bytes:
-    """Compact JSON-LD: one node object per subject and line, IRIs shortened by the context."""
-    nodes: dict[str, dict[str, list[object]]] = {}
-    short = _Compacted()
-    references = _References(short)
-    rdf_type = str(RDF.type)
-    for triple in triples:
-        predicate, obj = triple.predicate, triple.object
-        node = nodes.setdefault(triple.subject.value, {})
-        if predicate.value == rdf_type:
-            node.setdefault("@type", []).append(short[obj.value])
-        elif isinstance(obj, ox.NamedNode):
-            node.setdefault(short[predicate.value], []).append(references[obj.value])
-        else:
-            node.setdefault(short[predicate.value], []).append(_json_value(obj))
-    lines = (
-        json.dumps(
-            {
-                "@id": compact(subject),
-                **{key: _single(values) for key, values in sorted(node.items())},
-            },
-            ensure_ascii=False,
-        )
-        for subject, node in nodes.items()
-    )
-    body = ",\n".join(lines)
+def json_ld(ntriples: bytes) -> bytes:
+    """Compact JSON-LD: one node object per subject and line, IRIs shortened by the context.
+
+    Made from sorted N-Triples (:func:`sorted_ntriples`) as text, line by line: a subject's
+    lines stand together, and an N-Triples string is JSON text as it stands unless it holds
+    a ``\\u`` escape (JSON writes those in lower case, and DEL unescaped).
+    """
+    quoted = _Quoted()
+    nodes = []
+    subject, node = "", {}
+    for line in ntriples.decode("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        this, predicate, rest = line.split(" ", 2)
+        if this != subject:
+            if subject:
+                nodes.append(_node_json(quoted[subject[1:-1]], node))
+            subject, node = this, {}
+        is_type = predicate == _RDF_TYPE
+        key = '"@type"' if is_type else quoted[predicate[1:-1]]
+        node.setdefault(key, []).append(_object_json(rest[:-2], is_type, quoted))
+    if subject:
+        nodes.append(_node_json(quoted[subject[1:-1]], node))
+    body = ",\n".join(nodes)
     return f'{{"@context": "{CONTEXT_FILE}", "@graph": [\n{body}\n]}}\n'.encode()
+
+
+def _node_json(subject: str, node: dict[str, list[str]]) -> str:
+    """One node object, as ``json.dumps`` writes it: ``@id`` first, then keys sorted.
+
+    Keys come quoted; compact IRIs hold no character that JSON escapes, so they sort quoted
+    as they would unquoted.
+    """
+    entries = [f'"@id": {subject}']
+    for key, values in sorted(node.items()):
+        value = values[0] if len(values) == 1 else f"[{', '.join(values)}]"
+        entries.append(f"{key}: {value}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def _object_json(term: str, is_type: bool, quoted: _Quoted) -> str:
+    """An N-Triples object as JSON-LD value text: a type, a node reference or a literal."""
+    if term.startswith("<"):
+        return quoted[term[1:-1]] if is_type else f'{{"@id": {quoted[term[1:-1]]}}}'
+    if term.startswith("_:"):  # pragma: no cover - the graph has no blank nodes
+        return f'{{"@id": {json.dumps(term)}}}'
+    end = term.rindex('"')
+    text, suffix = _json_string(term[: end + 1]), term[end + 1 :]
+    if not suffix:
+        return text
+    if suffix.startswith("@"):
+        return f'{{"@value": {text}, "@language": "{suffix[1:]}"}}'
+    datatype = suffix[3:-1]
+    lexical = term[1:end]
+    if datatype in _INTEGER_TYPES and _canonical_integer(lexical):
+        return lexical
+    if datatype in _BOOLEAN_TYPES and lexical in ("true", "false"):
+        return lexical
+    return f'{{"@value": {text}, "@type": {quoted[datatype]}}}'
+
+
+def _canonical_integer(lexical: str) -> bool:
+    """Whether an integer's text is the one JSON writes for it (no sign, zeros or spaces)."""
+    try:
+        return str(int(lexical)) == lexical
+    except ValueError:
+        return False
+
+
+def _json_string(ntriples_string: str) -> str:
+    """An N-Triples string (quotes included) as ``json.dumps`` writes the same text."""
+    if "\\u" not in ntriples_string:
+        return ntriples_string
+    return json.dumps(json.loads(ntriples_string), ensure_ascii=False)
+
+
+class _Quoted(dict[str, str]):
+    """An IRI compacted (:func:`compact`) and quoted as a JSON string, each worked out once."""
+
+    def __missing__(self, iri: str) -> str:
+        self[iri] = json.dumps(compact(iri), ensure_ascii=False)
+        return self[iri]
 
 
 def compact(iri: str) -> str:
@@ -124,26 +179,6 @@ def compact(iri: str) -> str:
     if prefix is None or not suffix:
         return iri
     return f"{prefix}:{suffix}"
-
-
-class _Compacted(dict[str, str]):
-    """:func:`compact`, each IRI worked out once (a large graph repeats its IRIs)."""
-
-    def __missing__(self, iri: str) -> str:
-        self[iri] = compact(iri)
-        return self[iri]
-
-
-class _References(dict[str, dict[str, str]]):
-    """JSON-LD node references, ``{"@id": compact IRI}``, one shared object per IRI."""
-
-    def __init__(self, short: _Compacted) -> None:
-        super().__init__()
-        self.short = short
-
-    def __missing__(self, iri: str) -> dict[str, str]:
-        self[iri] = {"@id": self.short[iri]}
-        return self[iri]
 
 
 #: Prefix by namespace, for :func:`compact`.
@@ -201,27 +236,6 @@ def comment_block(text: str) -> bytes:
 def _parsed(ntriples: bytes) -> Iterator[ox.Quad]:
     """N-Triples read one triple at a time, in the document's order."""
     return ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-
-
-def _json_value(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> object:
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact(term.value)}
-    if isinstance(term, ox.BlankNode):  # pragma: no cover - the graph has no blank nodes
-        return {"@id": f"_:{term.value}"}
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    datatype = term.datatype.value
-    if datatype in _STRING_TYPES:
-        return term.value
-    if datatype in _INTEGER_TYPES and str(int(term.value)) == term.value:
-        return int(term.value)
-    if datatype in _BOOLEAN_TYPES and term.value in ("true", "false"):
-        return term.value == "true"
-    return {"@value": term.value, "@type": compact(datatype)}
-
-
-def _single(values: list[object]) -> object:
-    return values[0] if len(values) == 1 else values
 
 
 def _json_bytes(data: object) -> bytes:
