@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
@@ -22,7 +23,7 @@ from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, n
 
 from .browser import CHROMIUM_ARGS
 from .conftest import DATA
-from .figures import HOSTILE_TITLES, SWARM, hostile_graph
+from .figures import HOSTILE_TITLES, SWARM, as_store, hostile_graph
 
 #: The browser: Debian's chromium unless DLLM_KG_CHROMIUM names another.
 CHROMIUM = Path(os.environ.get("DLLM_KG_CHROMIUM", "/usr/bin/chromium"))
@@ -89,14 +90,19 @@ def open_page(browser: object, path: Path) -> Iterator[Opened]:
 
 
 @pytest.fixture(scope="module")
-def bundled_figure(bundled_graph: Graph) -> nx.Graph:
-    return connection_graph(bundled_graph)
+def bundled_store(bundled_graph: Graph) -> ox.Store:
+    return as_store(bundled_graph)
 
 
 @pytest.fixture(scope="module")
-def bundled_file(tmp_path_factory: pytest.TempPathFactory, bundled_graph: Graph) -> Path:
+def bundled_figure(bundled_store: ox.Store) -> nx.Graph:
+    return connection_graph(bundled_store)
+
+
+@pytest.fixture(scope="module")
+def bundled_file(tmp_path_factory: pytest.TempPathFactory, bundled_store: ox.Store) -> Path:
     path = tmp_path_factory.mktemp("page") / "graph.html"
-    path.write_bytes(render_page(bundled_graph))
+    path.write_bytes(render_page(bundled_store))
     return path
 
 
@@ -108,7 +114,7 @@ def bundled(browser: object, bundled_file: Path) -> Iterator[Opened]:
 @pytest.fixture
 def hostile(browser: object, tmp_path: Path) -> Iterator[Opened]:
     path = tmp_path / "hostile.html"
-    path.write_bytes(render_page(hostile_graph()))
+    path.write_bytes(render_page(as_store(hostile_graph())))
     yield from open_page(browser, path)
 
 
@@ -177,10 +183,16 @@ def test_search_finds_a_paper_by_title_words_and_focuses_it(bundled: Opened) -> 
         "#details section:has(h3:text-is('Techniques')) button", "bs => bs.length"
     )
     assert techniques >= 1
-    page.wait_for_timeout(600)  # the focus animation ends on the paper
-    centre = page.evaluate("network.getViewPosition()")
-    position = page.evaluate(f"network.getPositions(['{FWDLLM}'])['{FWDLLM}']")
-    assert abs(centre["x"] - position["x"]) < 5 and abs(centre["y"] - position["y"]) < 5
+    # The focus animation ends with the paper in the middle of the view.
+    page.wait_for_function(
+        """id => {
+            const centre = network.getViewPosition();
+            const position = network.getPositions([id])[id];
+            return Math.abs(centre.x - position.x) < 5 && Math.abs(centre.y - position.y) < 5;
+        }""",
+        arg=FWDLLM,
+        timeout=DRAW_TIMEOUT,
+    )
 
 
 def test_search_with_no_match_says_so(bundled: Opened) -> None:
@@ -263,10 +275,10 @@ def test_hostile_titles_run_no_script_and_read_as_text(hostile: Opened) -> None:
 
 def test_hostile_list_end_to_end(browser: object, tmp_path: Path) -> None:
     """tests/data/hostile-list.md, read by the parser (which refuses its unsafe links)."""
-    _, graph = load(DATA / "hostile-list.md")
-    figure = connection_graph(graph)
+    store = as_store(load(DATA / "hostile-list.md")[1])
+    figure = connection_graph(store)
     path = tmp_path / "graph.html"
-    path.write_bytes(render_page(graph))
+    path.write_bytes(render_page(store))
     names = {paper: figure.nodes[paper]["name"] for paper in nodes_of(figure, Kind.PAPER)}
     assert any("<svg onload=window.__pwned=1>" in name for name in names.values())
     for opened in open_page(browser, path):

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -26,6 +27,7 @@ from dllm_kg.render import (
     CREDIT,
     FigureError,
     page_data,
+    render_figures,
     render_page,
     render_svg,
     vis_network_js,
@@ -41,6 +43,7 @@ from .figures import (
     SWARM_REPO,
     TINYCLIP,
     WATCHLM,
+    as_store,
     hostile_graph,
     small_graph,
 )
@@ -93,12 +96,17 @@ def sha256(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def small_page() -> str:
-    return render_page(small_graph()).decode("utf-8")
+    return render_page(as_store(small_graph())).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
-def bundled_figure(bundled_graph: Graph) -> nx.Graph:
-    return connection_graph(bundled_graph)
+def bundled_store(bundled_graph: Graph) -> ox.Store:
+    return as_store(bundled_graph)
+
+
+@pytest.fixture(scope="module")
+def bundled_figure(bundled_store: ox.Store) -> nx.Graph:
+    return connection_graph(bundled_store)
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +114,25 @@ def bundled_layout(bundled_figure: nx.Graph) -> Layout:
     return figure_layout(bundled_figure)
 
 
+#: SHA-256 of the bundled list's page and picture as main made them from rdflib (35a1a16),
+#: computed before the figure read a store: reading the store must change no byte. A deliberate
+#: change to the page or the picture (its template, script, style or layout) updates these.
+BUNDLED_DIGESTS = {
+    "graph.html": "28da042b757d68bc11ca0994b3630e89de4ab5b39905774b11589637534caedd",
+    "figure.svg": "b403c5db0ae11f6917838a563d136f109f8fa09264e2c4f4723c70002a781fb6",
+}
+
+
+def test_the_bundled_figures_are_the_bytes_rdflib_made(bundled_store: ox.Store) -> None:
+    files = render_figures(bundled_store)
+    assert {name: hashlib.sha256(data).hexdigest() for name, data in files.items()} == (
+        BUNDLED_DIGESTS
+    )
+
+
 def test_same_graph_same_bytes() -> None:
-    assert render_page(small_graph()) == render_page(small_graph())
-    assert render_svg(small_graph()) == render_svg(small_graph())
+    assert render_page(as_store(small_graph())) == render_page(as_store(small_graph()))
+    assert render_svg(as_store(small_graph())) == render_svg(as_store(small_graph()))
 
 
 def test_page_loads_nothing_from_anywhere(small_page: str) -> None:
@@ -146,7 +170,7 @@ def test_vis_network_is_inlined_from_the_installed_pyvis(small_page: str) -> Non
 
 def test_page_lists_every_node_and_edge(small_page: str) -> None:
     data = Page(small_page).data()
-    figure = connection_graph(small_graph())
+    figure = connection_graph(as_store(small_graph()))
     assert sorted(node["id"] for node in data["nodes"]) == sorted(figure)
     assert len(data["edges"]) == figure.number_of_edges()
     ids = [node["id"] for node in data["nodes"]]
@@ -176,7 +200,7 @@ def test_panel_data_has_titles_links_and_areas(small_page: str) -> None:
 
 
 def test_hostile_titles_are_data_never_markup() -> None:
-    html = render_page(hostile_graph()).decode("utf-8")
+    html = render_page(as_store(hostile_graph())).decode("utf-8")
     page = Page(html)
     assert len([tag for tag, _ in page.tags if tag == "script"]) == 3
     for marker in ("<script>window", "<img src=x", "<svg onload", "</script><script>"):
@@ -187,7 +211,7 @@ def test_hostile_titles_are_data_never_markup() -> None:
 
 
 def test_unsafe_links_never_reach_the_page() -> None:
-    html = render_page(hostile_graph()).decode("utf-8")
+    html = render_page(as_store(hostile_graph())).decode("utf-8")
     data = Page(html).data()
     links = [link for node in data["nodes"] for link in node["links"]]
     assert all(link.startswith(("https://", "http://")) for link in links)
@@ -201,7 +225,7 @@ def test_refused_links_stop_at_the_parser_end_to_end(tmp_path: Path) -> None:
     _, graph = load(DATA / "hostile-list.md")
     schemes = {str(o).split(":", 1)[0] for o in graph.objects(None, DLLM.link)}
     assert schemes <= {"http", "https"}
-    size = write_figure(graph, tmp_path / "hostile.html")
+    size = write_figure(as_store(graph), tmp_path / "hostile.html")
     html = (tmp_path / "hostile.html").read_text(encoding="utf-8")
     assert size == len(html.encode("utf-8"))
     data = json.dumps(Page(html).data())
@@ -210,7 +234,7 @@ def test_refused_links_stop_at_the_parser_end_to_end(tmp_path: Path) -> None:
 
 
 def test_svg_picture_escapes_titles_and_parses() -> None:
-    svg = render_svg(hostile_graph())
+    svg = render_svg(as_store(hostile_graph()))
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     titles = {e.text for e in root.iter("{http://www.w3.org/2000/svg}title")}
@@ -239,7 +263,7 @@ def assert_attributed(svg: ET.Element) -> None:
 
 
 def test_svg_picture_carries_the_attribution() -> None:
-    assert_attributed(ET.fromstring(render_svg(small_graph())))
+    assert_attributed(ET.fromstring(render_svg(as_store(small_graph()))))
 
 
 def test_the_picture_in_docs_carries_the_attribution() -> None:
@@ -256,10 +280,10 @@ def test_characters_xml_forbids_never_reach_the_picture(tmp_path: Path) -> None:
 def test_characters_xml_forbids_show_as_replacement_characters() -> None:
     graph = small_graph()
     graph.set((GOSSIP, DCTERMS.title, Literal("Gossip \x1b[31m\x00 \x7f \ufffe\t")))
-    svg = ET.fromstring(render_svg(graph))
+    svg = ET.fromstring(render_svg(as_store(graph)))
     titles = {title.text for title in svg.iter(f"{SVG}title")}
     assert "Gossip \ufffd[31m\ufffd \x7f \ufffd\t" in titles
-    data = Page(render_page(graph).decode("utf-8")).data()
+    data = Page(render_page(as_store(graph)).decode("utf-8")).data()
     names = {node["name"] for node in data["nodes"]}
     assert "Gossip \x1b[31m\x00 \x7f \ufffe\t" in names  # JSON escapes what it must
 
@@ -301,7 +325,7 @@ def test_no_two_nodes_share_a_place(bundled_layout: Layout) -> None:
 
 
 def test_papers_sit_by_their_areas_and_things_by_their_papers() -> None:
-    figure = connection_graph(small_graph())
+    figure = connection_graph(as_store(small_graph()))
     layout = figure_layout(figure)
     areas = nodes_of(figure, Kind.AREA)
     nearest = min(
@@ -341,11 +365,11 @@ def test_render_command_refuses_other_file_types(tmp_path: Path) -> None:
     assert "write .html for the page or .svg for the picture" in result.output
     assert not (tmp_path / "figure.png").exists()
     with pytest.raises(FigureError):
-        write_figure(small_graph(), tmp_path / "graph.pdf")
+        write_figure(as_store(small_graph()), tmp_path / "graph.pdf")
 
 
-def test_page_data_of_the_bundled_list_has_its_numbers(bundled_graph: Graph) -> None:
-    data = page_data(bundled_graph)
+def test_page_data_of_the_bundled_list_has_its_numbers(bundled_store: ox.Store) -> None:
+    data = page_data(bundled_store)
     stats = data["stats"]
     assert stats["papers"] == 109
     assert [r["name"] for r in stats["papers_per_area"]] == [

@@ -28,7 +28,7 @@ from dllm_kg.query import (
     run_sparql,
 )
 from dllm_kg.records import Severity
-from dllm_kg.render import PAGE_FILE, write_figure
+from dllm_kg.render import PAGE_FILE, graph_store, write_figure
 from dllm_kg.stats import Stats, connection_graph, figure_stats
 from dllm_kg.tagger import Proposal, Scores
 from dllm_kg.validate import ReportFormat, render_report, summary
@@ -261,7 +261,7 @@ def render_command(
     """Draw the connection figure as one offline HTML page (or an SVG picture)."""
     try:
         _, graph = load(source, label=str(source) if source else None)
-        size = write_figure(graph, out)
+        size = write_figure(graph_store(graph), out)
     except DllmKgError as error:
         fail(str(error))
     console.print(f"wrote {out} ({size:,} bytes)", markup=False)
@@ -277,7 +277,7 @@ def stats_command(
         _, graph = load(source, label=str(source) if source else None)
     except DllmKgError as error:
         fail(str(error))
-    print_stats(figure_stats(connection_graph(graph), top))
+    print_stats(figure_stats(connection_graph(graph_store(graph)), top))
 
 
 def print_stats(stats: Stats) -> None:

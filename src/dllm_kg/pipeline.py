@@ -16,7 +16,7 @@ from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import DLLM
 from dllm_kg.parse import parse_file
 from dllm_kg.records import Finding, ParsedList, Severity
-from dllm_kg.render import FIGURE_FILE, PAGE_FILE, render_figures
+from dllm_kg.render import FIGURE_FILE, PAGE_FILE, graph_store, render_figures
 from dllm_kg.validate import validate
 
 #: The files a build writes into its output folder; it never touches any other.
@@ -67,7 +67,7 @@ def build(
     _, _, findings = validate(graph, parsed.findings)
     if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
         return BuildResult(parsed, graph, [], tuple(findings))
-    files = write_build({**render_exports(graph), **render_figures(graph)}, out_dir)
+    files = write_build({**render_exports(graph), **render_figures(graph_store(graph))}, out_dir)
     return BuildResult(parsed, graph, files, tuple(findings))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
+import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from pyvis.edge import Edge
@@ -104,27 +105,27 @@ EDGE_STYLES: dict[str, dict[str, object]] = {
 }
 
 
-def page_data(graph: Graph, title: str = TITLE) -> dict[str, object]:
+def page_data(store: ox.Store, title: str = TITLE) -> dict[str, object]:
     """Everything the page shows, as JSON data: nodes, edges, options, legend, numbers."""
-    figure = connection_graph(graph)
+    figure = connection_graph(store)
     return _page_data(figure, figure_layout(figure), title)
 
 
-def render_page(graph: Graph, title: str = TITLE) -> bytes:
+def render_page(store: ox.Store, title: str = TITLE) -> bytes:
     """The connection figure as one self-contained HTML page (no request leaves the page)."""
-    figure = connection_graph(graph)
+    figure = connection_graph(store)
     return _render_page(figure, figure_layout(figure), title)
 
 
-def render_svg(graph: Graph, title: str = TITLE) -> bytes:
+def render_svg(store: ox.Store, title: str = TITLE) -> bytes:
     """The connection figure as an SVG picture, from the page's layout."""
-    figure = connection_graph(graph)
+    figure = connection_graph(store)
     return _render_svg(figure, figure_layout(figure), title)
 
 
-def render_figures(graph: Graph) -> dict[str, bytes]:
+def render_figures(store: ox.Store) -> dict[str, bytes]:
     """The page and the picture, by file name, for a build folder (one layout for both)."""
-    figure = connection_graph(graph)
+    figure = connection_graph(store)
     layout = figure_layout(figure)
     return {
         PAGE_FILE: _render_page(figure, layout, TITLE),
@@ -132,11 +133,20 @@ def render_figures(graph: Graph) -> dict[str, bytes]:
     }
 
 
+def graph_store(graph: Graph) -> ox.Store:
+    """An rdflib graph as a store, until the pipeline hands the figure a store of its own."""
+    from dllm_kg.export import sorted_ntriples
+
+    store = ox.Store()
+    store.bulk_load(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
 class FigureError(DllmKgError):
     """The figure cannot be written (unknown file type, or the file cannot be written)."""
 
 
-def write_figure(graph: Graph, path: Path) -> int:
+def write_figure(store: ox.Store, path: Path) -> int:
     """Write the page (``.html``) or the picture (``.svg``) to ``path``; return its size in bytes.
 
     The file is written next to its place and renamed into it, so a failure leaves no half file.
@@ -147,7 +157,7 @@ def write_figure(graph: Graph, path: Path) -> int:
     renderer = renderers.get(path.suffix.lower())
     if renderer is None:
         raise FigureError(f"{path}: write .html for the page or .svg for the picture")
-    data = renderer(graph)
+    data = renderer(store)
     partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

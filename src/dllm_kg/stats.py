@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from dllm_kg.identifiers import ALLOWED_SCHEMES
@@ -58,7 +58,68 @@ BETWEENNESS_SAMPLE = 48
 _SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on"})
 
 
-def connection_graph(graph: Graph) -> nx.Graph:
+@dataclass(frozen=True)
+class FigureTables:
+    """What the figure is drawn from, read from the store in a few set-at-a-time passes.
+
+    :param kinds: each node's kind, by IRI; the four areas always among them.
+    :param names: each node's name (title or label, plain text), by IRI.
+    :param links: each node's http(s) links, sorted, by IRI.
+    :param edges: the drawn edges (subject, object) with their relation, sorted.
+    :param technique_areas: each technique's areas (its ``belongsToArea``), sorted.
+    :param paper_areas: each paper's areas, direct or through techniques, in area order.
+    :param direct: the ``hasArea`` edges drawn: a paper's area that none of its techniques
+        reaches, sorted.
+    """
+
+    kinds: dict[str, Kind]
+    names: dict[str, str]
+    links: dict[str, tuple[str, ...]]
+    edges: list[tuple[str, str, str]]
+    technique_areas: dict[str, tuple[str, ...]]
+    paper_areas: dict[str, tuple[str, ...]]
+    direct: list[tuple[str, str]]
+
+    def of_kind(self, kind: Kind) -> list[str]:
+        """The nodes of one kind, sorted."""
+        return sorted(node for node, k in self.kinds.items() if k is kind)
+
+
+def figure_tables(store: ox.Store) -> FigureTables:
+    """Read the figure's nodes, names, links and edges from the store (default graph).
+
+    One pass per property: the class of each node (``rdf:type``), each relation, each name
+    property and ``dllm:link``. Blank nodes and literals never become nodes.
+    """
+    kinds = _kinds(store)
+    edges: dict[tuple[str, str], str] = {}
+    direct: list[tuple[str, str]] = []
+    for prop, (subject_kind, object_kind) in RELATIONS.items():
+        for subject, obj in _pairs(store, prop):
+            if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode):
+                continue
+            s, o = subject.value, obj.value
+            kinds.setdefault(s, subject_kind)
+            kinds.setdefault(o, object_kind)
+            if kinds[s] != subject_kind or kinds[o] != object_kind:
+                continue
+            if prop == DLLM.hasArea:
+                direct.append((s, o))
+            else:
+                edges[(s, o)] = prop.split("#")[-1]
+    technique_areas, paper_areas, drawn = _reach(kinds, edges, direct)
+    return FigureTables(
+        kinds=kinds,
+        names=_names_of(store, kinds),
+        links=_links_of(store, kinds),
+        edges=[(s, o, relation) for (s, o), relation in sorted(edges.items())],
+        technique_areas=technique_areas,
+        paper_areas=paper_areas,
+        direct=drawn,
+    )
+
+
+def connection_graph(store: ox.Store) -> nx.Graph:
     """The figure's graph: areas, techniques, papers, models and repositories, and their links.
 
     Nodes are IRIs (strings) with the attributes ``kind`` (a :class:`Kind` value), ``name``
@@ -69,38 +130,42 @@ def connection_graph(graph: Graph) -> nx.Graph:
     The four areas are always nodes. Nodes and edges are added in sorted order.
 
     >>> from dllm_kg.namespaces import PAPER, TECHNIQUE, DATA_LAYER
-    >>> g = Graph()
-    >>> g += [(PAPER.p, DLLM.usesTechnique, TECHNIQUE.t)]
-    >>> g += [(TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER)]
-    >>> figure = connection_graph(g)
+    >>> store = iri_store([
+    ...     (PAPER.p, DLLM.usesTechnique, TECHNIQUE.t),
+    ...     (TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER),
+    ... ])
+    >>> figure = connection_graph(store)
     >>> figure.number_of_nodes(), figure.nodes[str(PAPER.p)]["areas"]
     (6, ('https://w3id.org/dllm-kg/area/data-layer',))
     """
-    kinds = _kinds(graph)
-    edges: dict[tuple[str, str], str] = {}
-    direct_areas: list[tuple[str, str]] = []
-    for prop, (subject_kind, object_kind) in RELATIONS.items():
-        for subject, obj in graph.subject_objects(prop):
-            if not isinstance(subject, URIRef) or not isinstance(obj, URIRef):
-                continue
-            kinds.setdefault(str(subject), subject_kind)
-            kinds.setdefault(str(obj), object_kind)
-            if kinds[str(subject)] != subject_kind or kinds[str(obj)] != object_kind:
-                continue
-            if prop == DLLM.hasArea:
-                direct_areas.append((str(subject), str(obj)))
-            else:
-                edges[(str(subject), str(obj))] = prop.split("#")[-1]
+    return figure_graph(figure_tables(store))
+
+
+def figure_graph(tables: FigureTables) -> nx.Graph:
+    """The tables as a networkx graph (see :func:`connection_graph`)."""
+    areas = {**tables.technique_areas, **tables.paper_areas}
     figure = nx.Graph()
-    for node in sorted(kinds):
-        kind = kinds[node]
+    for node in sorted(tables.kinds):
+        extra = {"areas": areas[node]} if node in areas else {}
         figure.add_node(
-            node, kind=kind.value, name=_name(graph, URIRef(node), kind), links=_links(graph, node)
+            node,
+            kind=tables.kinds[node].value,
+            name=tables.names[node],
+            links=tables.links.get(node, ()),
+            **extra,
         )
-    for (subject, obj), relation in sorted(edges.items()):
+    for subject, obj, relation in tables.edges:
         figure.add_edge(subject, obj, relation=relation)
-    _add_areas(figure, direct_areas)
+    for paper, area in tables.direct:
+        figure.add_edge(paper, area, relation="hasArea")
     return figure
+
+
+def iri_store(triples: Iterable[tuple[str, str, str]]) -> ox.Store:
+    """A store holding these triples of IRIs in its default graph (for examples and tests)."""
+    store = ox.Store()
+    store.extend(ox.Quad(*(ox.NamedNode(str(term)) for term in triple)) for triple in triples)
+    return store
 
 
 def nodes_of(figure: nx.Graph, kind: Kind) -> list[str]:
@@ -184,11 +249,12 @@ def figure_stats(figure: nx.Graph, top: int = 10, components: int = 5) -> Stats:
     techniques (betweenness centrality), and the largest connected components.
 
     >>> from dllm_kg.namespaces import PAPER, TECHNIQUE, DATA_LAYER, SECURITY_AND_PRIVACY
-    >>> g = Graph()
-    >>> g += [(PAPER.p, DLLM.usesTechnique, TECHNIQUE.t)]
-    >>> g += [(PAPER.p, DLLM.hasArea, SECURITY_AND_PRIVACY)]
-    >>> g += [(TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER)]
-    >>> stats = figure_stats(connection_graph(g))
+    >>> store = iri_store([
+    ...     (PAPER.p, DLLM.usesTechnique, TECHNIQUE.t),
+    ...     (PAPER.p, DLLM.hasArea, SECURITY_AND_PRIVACY),
+    ...     (TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER),
+    ... ])
+    >>> stats = figure_stats(connection_graph(store))
     >>> [(r.name, r.score) for r in stats.bridges]
     [('P', 2)]
     >>> [(r.name, r.score) for r in stats.papers_per_area if r.score]
@@ -219,43 +285,88 @@ def figure_stats(figure: nx.Graph, top: int = 10, components: int = 5) -> Stats:
     )
 
 
-def _kinds(graph: Graph) -> dict[str, Kind]:
+def _pairs(store: ox.Store, prop: str) -> Iterator[tuple[ox.Term, ox.Term]]:
+    """The (subject, object) pairs of one property in the default graph."""
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None, ox.DefaultGraph()):
+        yield quad.subject, quad.object
+
+
+def _kinds(store: ox.Store) -> dict[str, Kind]:
+    typed: dict[str, set[str]] = {}
+    for node, klass in _pairs(store, RDF.type):
+        if isinstance(node, ox.NamedNode) and isinstance(klass, ox.NamedNode):
+            typed.setdefault(klass.value, set()).add(node.value)
     kinds: dict[str, Kind] = {str(area): Kind.AREA for area in AREAS}
     for kind, klass in KIND_CLASSES.items():
-        for node in graph.subjects(RDF.type, klass, unique=True):
-            if isinstance(node, URIRef):
-                kinds.setdefault(str(node), kind)
+        for node in sorted(typed.get(str(klass), ())):
+            kinds.setdefault(node, kind)
     return kinds
 
 
-def _name(graph: Graph, node: URIRef, kind: Kind) -> str:
-    for prop in NAME_PROPERTIES[kind]:
-        values = [value for value in graph.objects(node, prop) if isinstance(value, Literal)]
-        if values:
-            values.sort(key=lambda v: (v.language not in (None, "en"), v.language or "", str(v)))
-            return str(values[0])
-    return area_name(str(node))
+def _names_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, str]:
+    """Each node's name: the first name property of its kind that it has, else one from its IRI.
+
+    Among several values of one property, an untagged or English one comes first, then the
+    lowest by language tag and text.
+    """
+    values: dict[str, dict[str, list[ox.Literal]]] = {}
+    for prop in {prop for props in NAME_PROPERTIES.values() for prop in props}:
+        found = values.setdefault(str(prop), {})
+        for node, value in _pairs(store, prop):
+            if isinstance(value, ox.Literal) and node.value in kinds:
+                found.setdefault(node.value, []).append(value)
+    names = {}
+    for node, kind in kinds.items():
+        names[node] = area_name(node)
+        for prop in NAME_PROPERTIES[kind]:
+            literals = values[str(prop)].get(node)
+            if literals:
+                names[node] = min(literals, key=_name_order).value
+                break
+    return names
 
 
-def _links(graph: Graph, node: str) -> tuple[str, ...]:
-    links = {str(link) for link in graph.objects(URIRef(node), DLLM.link)}
-    return tuple(sorted(link for link in links if safe_link(link)))
+def _name_order(value: ox.Literal) -> tuple[bool, str, str]:
+    return (value.language not in (None, "en"), value.language or "", value.value)
 
 
-def _add_areas(figure: nx.Graph, direct: Iterable[tuple[str, str]]) -> None:
-    """Set ``areas`` on techniques and papers; draw the direct paper-area edges still missing."""
-    for technique in nodes_of(figure, Kind.TECHNIQUE):
-        figure.nodes[technique]["areas"] = tuple(neighbours_of(figure, technique, Kind.AREA))
-    reached: dict[str, set[str]] = {}
-    for paper in nodes_of(figure, Kind.PAPER):
-        techniques = neighbours_of(figure, paper, Kind.TECHNIQUE)
-        reached[paper] = {a for t in techniques for a in figure.nodes[t]["areas"]}
-    for paper, area in sorted(direct):
-        if area not in reached[paper]:
-            figure.add_edge(paper, area, relation="hasArea")
-    for paper, areas in reached.items():
-        areas |= set(neighbours_of(figure, paper, Kind.AREA))
-        figure.nodes[paper]["areas"] = tuple(sorted(areas, key=_area_order))
+def _links_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, tuple[str, ...]]:
+    links: dict[str, set[str]] = {}
+    for node, link in _pairs(store, DLLM.link):
+        if node.value in kinds and safe_link(link.value):
+            links.setdefault(node.value, set()).add(link.value)
+    return {node: tuple(sorted(found)) for node, found in links.items()}
+
+
+def _reach(
+    kinds: Mapping[str, Kind],
+    edges: Mapping[tuple[str, str], str],
+    direct: Iterable[tuple[str, str]],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], list[tuple[str, str]]]:
+    """The areas of techniques and papers, and the direct paper-area edges still to draw.
+
+    A technique's areas are those it belongs to (sorted); a paper's, those of its techniques
+    and those given directly (in area order). A direct area is drawn as an edge only where
+    none of the paper's techniques leads there.
+    """
+    technique_areas: dict[str, list[str]] = {t: [] for t, k in kinds.items() if k is Kind.TECHNIQUE}
+    for (subject, obj), relation in edges.items():
+        if relation == "belongsToArea":
+            technique_areas[subject].append(obj)
+    techniques = {t: tuple(sorted(areas)) for t, areas in technique_areas.items()}
+    reached: dict[str, set[str]] = {p: set() for p, k in kinds.items() if k is Kind.PAPER}
+    for (subject, obj), relation in edges.items():
+        if relation == "usesTechnique":
+            reached[subject].update(techniques[obj])
+    drawn = [(paper, area) for paper, area in sorted(direct) if area not in reached[paper]]
+    papers = {paper: set(areas) for paper, areas in reached.items()}
+    for paper, area in drawn:
+        papers[paper].add(area)
+    return (
+        techniques,
+        {paper: tuple(sorted(areas, key=_area_order)) for paper, areas in papers.items()},
+        drawn,
+    )
 
 
 def _area_order(area: str) -> tuple[int, str]:
