@@ -20,11 +20,12 @@ from typer.testing import CliRunner
 from dllm_kg.cli import app
 from dllm_kg.constants import DOCS_DIR, UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL, UPSTREAM_URL
 from dllm_kg.layout import AREA_ANGLES, STEP, Layout, figure_layout
-from dllm_kg.namespaces import CC, DLLM
+from dllm_kg.namespaces import CC, DATA_LAYER, DLLM, TECHNIQUE
 from dllm_kg.parse import parse_file
 from dllm_kg.pipeline import build, load
 from dllm_kg.render import (
     CREDIT,
+    OVERVIEW_PAPERS,
     FigureError,
     page_data,
     render_figures,
@@ -33,7 +34,16 @@ from dllm_kg.render import (
     vis_network_js,
     write_figure,
 )
-from dllm_kg.stats import Kind, connection_graph, nodes_of
+from dllm_kg.stats import (
+    Kind,
+    connection_graph,
+    figure_stats,
+    figure_tables,
+    neighbours_of,
+    nodes_of,
+    overview_stats,
+    technique_projection,
+)
 
 from .conftest import DATA
 from .figures import (
@@ -380,3 +390,115 @@ def test_page_data_of_the_bundled_list_has_its_numbers(bundled_store: ox.Store) 
     ]
     assert stats["bridges"][0]["score"] == 4
     assert stats["central_techniques"]
+
+
+# The overview: above OVERVIEW_PAPERS papers --------------------------------------------------
+
+
+def overview_of(graph: Graph) -> dict:
+    """The overview page's data for a graph, whatever its size (the threshold set to 0)."""
+    return Page(render_page(as_store(graph), overview_above=0).decode("utf-8")).data()
+
+
+def test_the_overview_starts_above_the_threshold() -> None:
+    store = as_store(small_graph())  # five papers
+    full = Page(render_page(store, overview_above=5).decode("utf-8")).data()
+    overview = Page(render_page(store, overview_above=4).decode("utf-8")).data()
+    assert "papers" not in full and {n["group"] for n in full["nodes"]} == {k.value for k in Kind}
+    assert {n["group"] for n in overview["nodes"]} == {"area", "technique"}
+    assert OVERVIEW_PAPERS == 2000
+
+
+@pytest.mark.parametrize("make", [small_graph, "bundled"], ids=["small", "bundled"])
+def test_the_overview_points_to_each_techniques_papers(make, bundled_graph: Graph) -> None:
+    graph = bundled_graph if make == "bundled" else make()
+    figure = connection_graph(as_store(graph))
+    data = overview_of(graph)
+    names, links = data["papers"]["names"], data["papers"]["links"]
+    papers = nodes_of(figure, Kind.PAPER)
+    assert sorted(names) == sorted(figure.nodes[p]["name"] for p in papers)
+    assert [name.lower() for name in names] == sorted(name.lower() for name in names)
+    by_name = {figure.nodes[p]["name"]: p for p in papers}
+    assert [list(figure.nodes[by_name[n]]["links"]) for n in names] == links
+    nodes = {node["id"]: node for node in data["nodes"]}
+    expected = set(nodes_of(figure, Kind.TECHNIQUE)) | set(nodes_of(figure, Kind.AREA))
+    assert set(nodes) == expected
+    for technique in nodes_of(figure, Kind.TECHNIQUE):
+        listed = {names[i] for i in nodes[technique]["papers"]}
+        using = {figure.nodes[p]["name"] for p in neighbours_of(figure, technique, Kind.PAPER)}
+        assert listed == using, technique
+        assert nodes[technique]["label"].endswith(f"({len(using):,})")
+    for area in nodes_of(figure, Kind.AREA):
+        listed = {names[i] for i in nodes[area]["papers"]}
+        reaching = {figure.nodes[p]["name"] for p in papers if area in figure.nodes[p]["areas"]}
+        assert listed == reaching, area
+
+
+def test_the_overview_numbers_are_the_full_figures(bundled_graph: Graph) -> None:
+    """The same counts, areas, bridges and components, without a graph of every node."""
+    for graph in (small_graph(), bundled_graph):
+        store = as_store(graph)
+        full = figure_stats(connection_graph(store))
+        overview = overview_stats(figure_tables(store))
+        for field in ("nodes", "edges", "papers", "papers_per_area", "papers_without_area"):
+            assert getattr(overview, field) == getattr(full, field), field
+        assert overview.bridges == full.bridges
+        assert overview.components == full.components
+        assert overview.component_count == full.component_count
+
+
+def test_overview_betweenness_is_that_of_the_technique_projection() -> None:
+    tables = figure_tables(as_store(small_graph()))
+    projection = technique_projection(tables)
+    # Secure uses two techniques and has Data Layer directly: three nodes joined pairwise.
+    secure = {str(TECHNIQUE["secure-aggregation"]), str(TECHNIQUE["prompt-tuning"])}
+    secure.add(str(DATA_LAYER))
+    assert all(projection.has_edge(a, b) for a, b in itertools.combinations(secure, 2))
+    expected = nx.betweenness_centrality(projection)
+    ranking = overview_stats(tables).central_techniques
+    assert [r.id for r in ranking] == sorted(
+        (t for t in tables.of_kind(Kind.TECHNIQUE) if expected[t] > 0),
+        key=lambda t: (-round(expected[t], 6), tables.names[t]),
+    )
+
+
+def test_overview_page_is_offline_with_a_policy_for_each_inlined_part() -> None:
+    html = render_page(as_store(hostile_graph()), overview_above=0).decode("utf-8")
+    page = Page(html)
+    policy = dict(part.strip().split(" ", 1) for part in page.policy().split(";"))
+    assert policy["default-src"] == "'none'"
+    code = [text for attrs, text in page.scripts if "type" not in attrs]
+    assert len(code) == 2 and "var network = null;" in code[1]
+    assert policy["script-src"].split() == [sha256(text) for text in code]
+    assert policy["style-src"].split() == [sha256(style) for style in page.styles]
+    assert len(page.styles) == 2
+    loading = [
+        (tag, attrs[a]) for tag, attrs in page.tags for t, a in LOADING if tag == t and attrs.get(a)
+    ]
+    assert loading == []
+    for marker in ("<script>window", "<img src=x", "<svg onload", "</script><script>"):
+        assert marker not in html, marker
+    data = page.data()
+    assert set(HOSTILE_TITLES.values()) <= set(data["papers"]["names"])
+    links = [link for paper in data["papers"]["links"] for link in paper]
+    assert links and all(link.startswith(("https://", "http://")) for link in links)
+
+
+def test_overview_picture_draws_areas_and_techniques_with_counts() -> None:
+    store = as_store(small_graph())
+    svg = ET.fromstring(render_svg(store, overview_above=0))
+    assert_attributed(svg)
+    titles = [t.text for t in svg.iter(f"{SVG}title")][1:]  # the first is the picture's
+    figure = connection_graph(store)
+    techniques = nodes_of(figure, Kind.TECHNIQUE)
+    assert len(titles) == len(techniques) + 4  # no paper, model or repository
+    lora = f"Low-rank adaptation ({len(neighbours_of(figure, str(TECHNIQUE['lora']), Kind.PAPER))})"
+    assert lora in titles
+    texts = " ".join(t.text or "" for t in svg.iter(f"{SVG}text"))
+    assert "5 papers (counted by technique), 3 models and 2 repositories are not drawn" in texts
+
+
+def test_overview_is_the_same_every_time() -> None:
+    assert render_figures(as_store(small_graph()), overview_above=0) == render_figures(
+        as_store(small_graph()), overview_above=0
+    )

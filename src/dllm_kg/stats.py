@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -282,6 +284,154 @@ def figure_stats(figure: nx.Graph, top: int = 10, components: int = 5) -> Stats:
         components=tuple(_component(figure, nodes) for nodes in _components(figure)[:components]),
         component_count=nx.number_connected_components(figure),
         sample=_sample_size(figure),
+    )
+
+
+def overview_graph(tables: FigureTables) -> nx.Graph:
+    """The overview's graph: areas and techniques, and which area each technique belongs to.
+
+    Techniques carry ``papers`` (how many papers use them) and are named with that count,
+    e.g. ``LoRA (1,204)``, so the layout leaves room for the count in their labels.
+    """
+    counts = {t: len(papers) for t, papers in papers_per_technique(tables).items()}
+    overview = nx.Graph()
+    for node in sorted(tables.of_kind(Kind.AREA) + tables.of_kind(Kind.TECHNIQUE)):
+        kind = tables.kinds[node]
+        name = tables.names[node]
+        extra: dict[str, object] = {}
+        if kind is Kind.TECHNIQUE:
+            name = f"{name} ({counts[node]:,})"
+            extra = {"areas": tables.technique_areas[node], "papers": counts[node]}
+        overview.add_node(
+            node, kind=kind.value, name=name, links=tables.links.get(node, ()), **extra
+        )
+    for subject, obj, relation in tables.edges:
+        if relation == "belongsToArea":
+            overview.add_edge(subject, obj, relation=relation)
+    return overview
+
+
+def overview_stats(tables: FigureTables, top: int = 10, components: int = 5) -> Stats:
+    """The figure's numbers without a networkx graph of every node, for figures of any size.
+
+    Counts, areas, bridges and components are those of :func:`figure_stats` on the same
+    figure. Betweenness is exact, on the techniques' projection: techniques and areas, a
+    technique joined to its areas and to every technique or area a paper shares with it
+    (:func:`technique_projection`), so it costs as little at 100,000 papers as at 100.
+    """
+    papers = tables.of_kind(Kind.PAPER)
+    degree = _degrees(tables)
+    per_area = Counter(area for paper in papers for area in tables.paper_areas[paper])
+    bridges = heapq.nsmallest(
+        top,
+        (p for p in papers if tables.paper_areas[p]),
+        key=lambda p: (-len(tables.paper_areas[p]), -degree[p], tables.names[p], p),
+    )
+    groups = _union_components(tables)
+    return Stats(
+        nodes=len(tables.kinds),
+        edges=len(tables.edges) + len(tables.direct),
+        papers=len(papers),
+        papers_per_area=tuple(
+            Ranked(a, tables.names[a], per_area[a])
+            for a in sorted(tables.of_kind(Kind.AREA), key=_area_order)
+        ),
+        papers_without_area=sum(1 for p in papers if not tables.paper_areas[p]),
+        bridges=tuple(
+            Ranked(
+                p,
+                tables.names[p],
+                len(tables.paper_areas[p]),
+                tuple(tables.names[a] for a in tables.paper_areas[p]),
+            )
+            for p in bridges
+        ),
+        central_techniques=_projected_central(tables, top),
+        components=tuple(_table_component(tables, nodes, degree) for nodes in groups[:components]),
+        component_count=len(groups),
+        sample=0,
+    )
+
+
+def papers_per_technique(tables: FigureTables) -> dict[str, list[str]]:
+    """Each technique's papers (sorted), every technique included."""
+    papers: dict[str, list[str]] = {t: [] for t in tables.of_kind(Kind.TECHNIQUE)}
+    for subject, obj, relation in tables.edges:
+        if relation == "usesTechnique":
+            papers[obj].append(subject)
+    return papers
+
+
+def technique_projection(tables: FigureTables) -> nx.Graph:
+    """Techniques and areas; a technique joined to its areas, and to each technique or area
+    that one of its papers also has (a paper's techniques and directly drawn areas)."""
+    projection = nx.Graph()
+    projection.add_nodes_from(tables.of_kind(Kind.TECHNIQUE) + tables.of_kind(Kind.AREA))
+    around: dict[str, set[str]] = {}
+    for subject, obj, relation in tables.edges:
+        if relation == "belongsToArea":
+            projection.add_edge(subject, obj)
+        elif relation == "usesTechnique":
+            around.setdefault(subject, set()).add(obj)
+    for paper, area in tables.direct:
+        around.setdefault(paper, set()).add(area)
+    pairs = {pair for near in around.values() for pair in itertools.combinations(sorted(near), 2)}
+    projection.add_edges_from(sorted(pairs))
+    return projection
+
+
+def _projected_central(tables: FigureTables, top: int) -> tuple[Ranked, ...]:
+    projection = technique_projection(tables)
+    centrality = nx.betweenness_centrality(projection)
+    counts = {t: len(papers) for t, papers in papers_per_technique(tables).items()}
+    techniques = [t for t in counts if centrality.get(t, 0) > 0]
+    ranked = sorted(techniques, key=lambda t: (-round(centrality[t], 6), tables.names[t]))
+    return tuple(
+        Ranked(t, tables.names[t], round(centrality[t], 4), (f"{counts[t]} papers",))
+        for t in ranked[:top]
+    )
+
+
+def _degrees(tables: FigureTables) -> Counter[str]:
+    degree: Counter[str] = Counter()
+    for subject, obj, _ in tables.edges:
+        degree[subject] += 1
+        degree[obj] += 1
+    for paper, area in tables.direct:
+        degree[paper] += 1
+        degree[area] += 1
+    return degree
+
+
+def _union_components(tables: FigureTables) -> list[list[str]]:
+    """The connected components (nodes sorted), largest first: union-find over the edges."""
+    parent = {node: node for node in tables.kinds}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    pairs = [(s, o) for s, o, _ in tables.edges] + tables.direct
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[str, list[str]] = {}
+    for node in sorted(tables.kinds):
+        groups.setdefault(root(node), []).append(node)
+    return sorted(groups.values(), key=lambda nodes: (-len(nodes), nodes[0]))
+
+
+def _table_component(tables: FigureTables, nodes: list[str], degree: Counter[str]) -> Component:
+    kinds = Counter(tables.kinds[node] for node in nodes)
+    hub = min(nodes, key=lambda node: (-degree[node], node))
+    return Component(
+        size=len(nodes),
+        kinds={kind.value: kinds[kind] for kind in Kind if kinds[kind]},
+        hub=hub,
+        hub_name=tables.names[hub],
     )
 
 
