@@ -8,6 +8,8 @@ downloads one. Without the browser these tests fail, with the command that insta
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,8 @@ import pytest
 from rdflib import Graph
 
 from dllm_kg.pipeline import load
-from dllm_kg.render import render_page
+from dllm_kg.render import OVERVIEW_PAPERS, render_page
+from dllm_kg.render import PAPER_PAGE as RENDER_PAGE
 from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
 
 from .browser import CHROMIUM_ARGS
@@ -302,3 +305,127 @@ def test_a_broken_address_is_ignored(browser: object, bundled_file: Path) -> Non
     page.wait_for_selector("body[data-drawn]", state="attached", timeout=DRAW_TIMEOUT)
     assert errors == []
     context.close()
+
+
+# The overview: a synthetic list above the threshold --------------------------------------------
+
+#: Entries of the synthetic list: about 2,800 papers, above render.OVERVIEW_PAPERS.
+OVERVIEW_ENTRIES = 3000
+
+
+@pytest.fixture(scope="module")
+def overview_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    folder = tmp_path_factory.mktemp("overview")
+    source = folder / "list.md"
+    synthetic = Path(__file__).parents[1] / "benchmarks" / "synthetic.py"
+    command = [sys.executable, str(synthetic), "--entries", str(OVERVIEW_ENTRIES)]
+    subprocess.run([*command, "--out", str(source)], check=True)
+    return as_store(load(source)[1])
+
+
+@pytest.fixture(scope="module")
+def overview_figure(overview_store: ox.Store) -> nx.Graph:
+    figure = connection_graph(overview_store)
+    assert len(nodes_of(figure, Kind.PAPER)) > OVERVIEW_PAPERS
+    return figure
+
+
+@pytest.fixture
+def overview(
+    browser: object, tmp_path: Path, overview_store: ox.Store, overview_figure: nx.Graph
+) -> Iterator[Opened]:
+    path = tmp_path / "graph.html"
+    path.write_bytes(render_page(overview_store))
+    yield from open_page(browser, path)
+
+
+def busiest_technique(figure: nx.Graph) -> tuple[str, list[str]]:
+    """The technique with most papers, and their titles in the page's order (by name)."""
+    technique = max(
+        nodes_of(figure, Kind.TECHNIQUE),
+        key=lambda t: (len(neighbours_of(figure, t, Kind.PAPER)), t),
+    )
+    papers = sorted(
+        neighbours_of(figure, technique, Kind.PAPER),
+        key=lambda p: (figure.nodes[p]["name"].lower(), p),
+    )
+    return technique, [figure.nodes[p]["name"] for p in papers]
+
+
+def listed_papers(page: object) -> list[str]:
+    return page.eval_on_selector_all(
+        "#details ul.papers button[data-paper]", "bs => bs.map(b => b.textContent)"
+    )
+
+
+def test_overview_draws_areas_and_techniques_offline(
+    overview: Opened, overview_figure: nx.Graph
+) -> None:
+    drawn = set(nodes_of(overview_figure, Kind.AREA)) | set(
+        nodes_of(overview_figure, Kind.TECHNIQUE)
+    )
+    assert overview.visible() == drawn
+    assert overview.page.evaluate("Object.keys(network.getPositions()).length") == len(drawn)
+    assert overview.requests == [overview.url]
+    assert overview.errors() == []
+
+
+def test_clicking_a_technique_lists_its_papers(overview: Opened, overview_figure: nx.Graph) -> None:
+    page = overview.page
+    technique, titles = busiest_technique(overview_figure)
+    assert len(titles) > RENDER_PAGE
+    point = page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", technique)
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector(f'body[data-selected="{technique}"]', state="attached")
+    assert page.text_content("#details h2") == overview_figure.nodes[technique]["name"]
+    assert listed_papers(page) == titles[:RENDER_PAGE]
+    page.click("#details button.more")
+    assert listed_papers(page) == titles[: 2 * RENDER_PAGE]
+    first = sorted(
+        neighbours_of(overview_figure, technique, Kind.PAPER),
+        key=lambda p: (overview_figure.nodes[p]["name"].lower(), p),
+    )[0]
+    links = page.eval_on_selector_all(
+        "#details ul.papers li:first-child a", "as => as.map(a => a.href)"
+    )
+    assert links == list(overview_figure.nodes[first]["links"]) and links
+
+
+def test_searching_a_technique_or_a_paper_shows_it(
+    overview: Opened, overview_figure: nx.Graph
+) -> None:
+    page = overview.page
+    technique, titles = busiest_technique(overview_figure)
+    name = overview_figure.nodes[technique]["name"]
+    page.fill("#search", name)
+    assert page.locator("#results button").first.get_attribute("data-node") == technique
+    page.press("#search", "Enter")
+    page.wait_for_selector(f'body[data-selected="{technique}"]', state="attached")
+    assert listed_papers(page) == titles[:RENDER_PAGE]
+    paper = titles[-1]
+    page.fill("#search", paper)
+    button = page.locator("#results button[data-paper]").first
+    assert button.text_content().startswith(paper)
+    button.click()
+    page.wait_for_selector('body[data-selected^="paper:"]', state="attached")
+    assert page.text_content("#details h2") == paper
+    techniques = page.eval_on_selector_all(
+        "#details section:has(h3:text-is('Techniques')) button", "bs => bs.map(b => b.dataset.node)"
+    )
+    assert technique in techniques
+    assert set(page.evaluate("network.getSelectedNodes()")) == set(techniques)
+
+
+def test_choosing_a_technique_shows_it_alone_with_its_papers(
+    overview: Opened, overview_figure: nx.Graph
+) -> None:
+    page = overview.page
+    technique, titles = busiest_technique(overview_figure)
+    page.select_option("#technique-filter", technique)
+    page.wait_for_selector(f'body[data-selected="{technique}"]', state="attached")
+    assert overview.visible("technique") == {technique}
+    assert listed_papers(page) == titles[:RENDER_PAGE]
+    page.click("#reset")
+    assert overview.visible("technique") == set(nodes_of(overview_figure, Kind.TECHNIQUE))
+    assert overview.errors() == []

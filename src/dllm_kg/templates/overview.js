@@ -377,7 +377,11 @@ var dllm = (function () {
     var words = String(query).toLowerCase().split(/\s+/).filter(Boolean);
     if (!words.length) { return []; }
     function matches(text) { return words.every(function (word) { return text.indexOf(word) >= 0; }); }
+    // A name equal to the query first, then names that start with it, then the others.
+    var typed = words.join(" ");
+    function rank(entry) { return entry.text === typed ? 0 : entry.text.indexOf(typed) === 0 ? 1 : 2; }
     var found = nodeNames.filter(function (entry) { return matches(entry.text); })
+      .sort(function (a, b) { return rank(a) - rank(b); })
       .map(function (entry) { return { node: entry.id }; });
     if (lowered === null) { lowered = papers.names.map(function (n) { return n.toLowerCase(); }); }
     for (var i = 0; i < lowered.length && found.length < 12; i += 1) {
