@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -56,6 +57,8 @@ NAME_PROPERTIES = {
 EXACT_BETWEENNESS_LIMIT = 1500
 #: How many source nodes the estimate uses (seeded, so the same graph gives the same numbers).
 BETWEENNESS_SAMPLE = 48
+#: An http(s) address with a host and no space or control character: safe at a glance.
+_PLAIN_HTTP = re.compile(r"https?://[^/?#\x00-\x20][^\x00-\x20]*\Z", re.IGNORECASE)
 #: Words left in lower case when a name is made from an IRI.
 _SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on"})
 
@@ -97,18 +100,19 @@ def figure_tables(store: ox.Store) -> FigureTables:
     edges: dict[tuple[str, str], str] = {}
     direct: list[tuple[str, str]] = []
     for prop, (subject_kind, object_kind) in RELATIONS.items():
+        relation = prop.split("#")[-1]
+        found = direct if prop == DLLM.hasArea else None
         for subject, obj in _pairs(store, prop):
             if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode):
                 continue
             s, o = subject.value, obj.value
-            kinds.setdefault(s, subject_kind)
-            kinds.setdefault(o, object_kind)
-            if kinds[s] != subject_kind or kinds[o] != object_kind:
+            own = kinds.setdefault(s, subject_kind) == subject_kind
+            if not (kinds.setdefault(o, object_kind) == object_kind and own):
                 continue
-            if prop == DLLM.hasArea:
-                direct.append((s, o))
+            if found is not None:
+                found.append((s, o))
             else:
-                edges[(s, o)] = prop.split("#")[-1]
+                edges[(s, o)] = relation
     technique_areas, paper_areas, drawn = _reach(kinds, edges, direct)
     return FigureTables(
         kinds=kinds,
@@ -189,6 +193,8 @@ def safe_link(link: str) -> bool:
     >>> safe_link("https://arxiv.org/abs/2308.13894"), safe_link("javascript:alert(1)")
     (True, False)
     """
+    if _PLAIN_HTTP.match(link):  # the usual case, decided without splitting the address
+        return True
     parts = urlsplit(link)
     return parts.scheme.lower() in ALLOWED_SCHEMES and bool(parts.netloc)
 
@@ -442,14 +448,16 @@ def _pairs(store: ox.Store, prop: str) -> Iterator[tuple[ox.Term, ox.Term]]:
 
 
 def _kinds(store: ox.Store) -> dict[str, Kind]:
-    typed: dict[str, set[str]] = {}
-    for node, klass in _pairs(store, RDF.type):
-        if isinstance(node, ox.NamedNode) and isinstance(klass, ox.NamedNode):
-            typed.setdefault(klass.value, set()).add(node.value)
     kinds: dict[str, Kind] = {str(area): Kind.AREA for area in AREAS}
-    for kind, klass in KIND_CLASSES.items():
-        for node in sorted(typed.get(str(klass), ())):
-            kinds.setdefault(node, kind)
+    kind_of = {ox.NamedNode(str(klass)): kind for kind, klass in KIND_CLASSES.items()}
+    typed: dict[str, Kind] = {}
+    for klass, kind in kind_of.items():
+        quads = store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), klass, ox.DefaultGraph())
+        for quad in quads:
+            if isinstance(quad.subject, ox.NamedNode):
+                typed.setdefault(quad.subject.value, kind)
+    for node in sorted(typed):
+        kinds.setdefault(node, typed[node])
     return kinds
 
 
@@ -467,12 +475,9 @@ def _names_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, str]:
                 found.setdefault(node.value, []).append(value)
     names = {}
     for node, kind in kinds.items():
-        names[node] = area_name(node)
-        for prop in NAME_PROPERTIES[kind]:
-            literals = values[str(prop)].get(node)
-            if literals:
-                names[node] = min(literals, key=_name_order).value
-                break
+        found = (values[str(prop)].get(node) for prop in NAME_PROPERTIES[kind])
+        literals = next((literals for literals in found if literals), None)
+        names[node] = min(literals, key=_name_order).value if literals else area_name(node)
     return names
 
 
