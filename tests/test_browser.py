@@ -79,6 +79,18 @@ class Opened:
         )
 
 
+def frames(page: object, count: int) -> None:
+    """Wait until the page has drawn ``count`` more animation frames (a condition, not a time)."""
+    page.evaluate(
+        """count => new Promise(done => {
+            let drawn = 0;
+            const tick = () => (++drawn >= count ? done() : requestAnimationFrame(tick));
+            requestAnimationFrame(tick);
+        })""",
+        count,
+    )
+
+
 def open_page(browser: object, path: Path) -> Iterator[Opened]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -151,7 +163,7 @@ def test_draws_every_node_and_edge(bundled: Opened, bundled_figure: nx.Graph) ->
 
 
 def test_opens_offline_with_no_errors(bundled: Opened) -> None:
-    bundled.page.wait_for_timeout(300)
+    frames(bundled.page, 20)  # time for a late request or error to show
     assert bundled.requests == [bundled.url]
     assert bundled.errors() == []
     assert bundled.messages == []
@@ -160,7 +172,7 @@ def test_opens_offline_with_no_errors(bundled: Opened) -> None:
 def test_is_still_once_drawn(bundled: Opened) -> None:
     page = bundled.page
     before = page.evaluate("network.getPositions()")
-    page.wait_for_timeout(600)
+    frames(page, 30)
     assert page.evaluate("network.getPositions()") == before
     assert page.evaluate("network.physics.physicsEnabled") is False
     page.click("#physics")
@@ -262,7 +274,7 @@ def test_hostile_titles_run_no_script_and_read_as_text(hostile: Opened) -> None:
     page.fill("#search", "Swarm")
     assert page.text_content("#results button").startswith(HOSTILE_TITLES[SWARM])
     page.hover("#mynetwork")
-    page.wait_for_timeout(300)
+    frames(page, 20)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert (
         page.evaluate(
