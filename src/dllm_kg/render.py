@@ -43,7 +43,6 @@ from dllm_kg.stats import (
     nodes_of,
     overview_graph,
     overview_stats,
-    papers_per_technique,
 )
 
 #: The page's file name in a build folder, and ``dllm-kg render``'s default output.
@@ -484,7 +483,7 @@ def _overview_data(
         key=lambda p: (tables.names[p].lower(), p),
     )
     paper_index = {paper: i for i, paper in enumerate(papers)}
-    members = papers_per_technique(tables)
+    members = tables.technique_papers
     in_area: dict[str, list[int]] = {area: [] for area in nodes_of(figure, Kind.AREA)}
     for paper in papers:
         for area in tables.paper_areas[paper]:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import networkx as nx
@@ -87,7 +88,23 @@ class FigureTables:
 
     def of_kind(self, kind: Kind) -> list[str]:
         """The nodes of one kind, sorted."""
-        return sorted(node for node, k in self.kinds.items() if k is kind)
+        return list(self._by_kind[kind])
+
+    @cached_property
+    def _by_kind(self) -> dict[Kind, tuple[str, ...]]:
+        nodes: dict[Kind, list[str]] = {kind: [] for kind in Kind}
+        for node in sorted(self.kinds):
+            nodes[self.kinds[node]].append(node)
+        return {kind: tuple(found) for kind, found in nodes.items()}
+
+    @cached_property
+    def technique_papers(self) -> dict[str, list[str]]:
+        """Each technique's papers (sorted), every technique included."""
+        papers: dict[str, list[str]] = {t: [] for t in self.of_kind(Kind.TECHNIQUE)}
+        for subject, obj, relation in self.edges:
+            if relation == "usesTechnique":
+                papers[obj].append(subject)
+        return papers
 
 
 def figure_tables(store: ox.Store) -> FigureTables:
@@ -299,7 +316,7 @@ def overview_graph(tables: FigureTables) -> nx.Graph:
     Techniques carry ``papers`` (how many papers use them) and are named with that count,
     e.g. ``LoRA (1,204)``, so the layout leaves room for the count in their labels.
     """
-    counts = {t: len(papers) for t, papers in papers_per_technique(tables).items()}
+    counts = {t: len(papers) for t, papers in tables.technique_papers.items()}
     overview = nx.Graph()
     for node in sorted(tables.of_kind(Kind.AREA) + tables.of_kind(Kind.TECHNIQUE)):
         kind = tables.kinds[node]
@@ -359,15 +376,6 @@ def overview_stats(tables: FigureTables, top: int = 10, components: int = 5) -> 
     )
 
 
-def papers_per_technique(tables: FigureTables) -> dict[str, list[str]]:
-    """Each technique's papers (sorted), every technique included."""
-    papers: dict[str, list[str]] = {t: [] for t in tables.of_kind(Kind.TECHNIQUE)}
-    for subject, obj, relation in tables.edges:
-        if relation == "usesTechnique":
-            papers[obj].append(subject)
-    return papers
-
-
 def technique_projection(tables: FigureTables) -> nx.Graph:
     """Techniques and areas; a technique joined to its areas, and to each technique or area
     that one of its papers also has (a paper's techniques and directly drawn areas)."""
@@ -389,7 +397,7 @@ def technique_projection(tables: FigureTables) -> nx.Graph:
 def _projected_central(tables: FigureTables, top: int) -> tuple[Ranked, ...]:
     projection = technique_projection(tables)
     centrality = nx.betweenness_centrality(projection)
-    counts = {t: len(papers) for t, papers in papers_per_technique(tables).items()}
+    counts = {t: len(papers) for t, papers in tables.technique_papers.items()}
     techniques = [t for t in counts if centrality.get(t, 0) > 0]
     ranked = sorted(techniques, key=lambda t: (-round(centrality[t], 6), tables.names[t]))
     return tuple(
