@@ -475,17 +475,25 @@ def _names_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, str]:
     Among several values of one property, an untagged or English one comes first, then the
     lowest by language tag and text.
     """
-    values: dict[str, dict[str, list[ox.Literal]]] = {}
+    values: dict[str, dict[str, ox.Literal]] = {}
     for prop in {prop for props in NAME_PROPERTIES.values() for prop in props}:
-        found = values.setdefault(str(prop), {})
+        best = values.setdefault(str(prop), {})
         for node, value in _pairs(store, prop):
-            if isinstance(value, ox.Literal) and node.value in kinds:
-                found.setdefault(node.value, []).append(value)
+            key = node.value
+            if not isinstance(value, ox.Literal) or key not in kinds:
+                continue
+            if key not in best or _name_order(value) < _name_order(best[key]):
+                best[key] = value
+    order = {kind: [values[str(prop)] for prop in props] for kind, props in NAME_PROPERTIES.items()}
     names = {}
     for node, kind in kinds.items():
-        found = (values[str(prop)].get(node) for prop in NAME_PROPERTIES[kind])
-        literals = next((literals for literals in found if literals), None)
-        names[node] = min(literals, key=_name_order).value if literals else area_name(node)
+        for found in order[kind]:
+            literal = found.get(node)
+            if literal is not None:
+                names[node] = literal.value
+                break
+        else:
+            names[node] = area_name(node)
     return names
 
 
@@ -494,11 +502,18 @@ def _name_order(value: ox.Literal) -> tuple[bool, str, str]:
 
 
 def _links_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, tuple[str, ...]]:
-    links: dict[str, set[str]] = {}
+    first: dict[str, str] = {}
+    more: dict[str, set[str]] = {}
     for node, link in _pairs(store, DLLM.link):
-        if node.value in kinds and safe_link(link.value):
-            links.setdefault(node.value, set()).add(link.value)
-    return {node: tuple(sorted(found)) for node, found in links.items()}
+        key, value = node.value, link.value
+        if key in kinds and (_PLAIN_HTTP.match(value) or safe_link(value)):
+            if key not in first:
+                first[key] = value
+            else:
+                more.setdefault(key, {first[key]}).add(value)
+    links = {node: (link,) for node, link in first.items()}
+    links.update((node, tuple(sorted(found))) for node, found in more.items())
+    return links
 
 
 def _reach(
