@@ -3,7 +3,7 @@ drawn, and the time and memory of ``render_figures``.
 
 Usage::
 
-    python benchmarks/bench_render.py [--nodes 5000] [--repeat 3] [--chromium /usr/bin/chromium]
+    python benchmarks/bench_render.py [--nodes 2800] [--repeat 3] [--chromium /usr/bin/chromium]
     python benchmarks/bench_render.py --entries 100000 [--repeat 3]
     python benchmarks/bench_render.py --figures 10000 100000
     python benchmarks/bench_render.py --screenshot docs/screenshot.png [--select paper/KEY]
@@ -212,7 +212,7 @@ def table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Measure the bundled list's page and a synthetic one's; print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--nodes", type=int, default=5000, help="nodes of the synthetic figure")
+    parser.add_argument("--nodes", type=int, default=2800, help="nodes of the synthetic figure")
     parser.add_argument("--entries", type=int, help="entries of the synthetic list instead")
     parser.add_argument(
         "--figures", type=int, nargs="+", help="time render_figures at these numbers of entries"

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 from dllm_kg.export import JSONLD_FILE, NTRIPLES_FILE, TURTLE_FILE, context, render_exports
 from dllm_kg.namespaces import DLLM, PAPER
 from dllm_kg.pipeline import load
-from dllm_kg.render import FIGURE_FILE, PAGE_FILE, render_figures
+from dllm_kg.render import FIGURE_FILE, PAGE_FILE, graph_store, render_figures
 
 from .conftest import DATA
 from .test_render import Page
@@ -54,7 +54,7 @@ def test_the_iris_survive_every_export(graph: Graph) -> None:
 
 
 def test_the_iris_survive_the_page_and_the_picture(graph: Graph) -> None:
-    files = render_figures(graph)
+    files = render_figures(graph_store(graph))
     ids = {node["id"] for node in Page(files[PAGE_FILE].decode("utf-8")).data()["nodes"]}
     assert {str(PAPER[key]) for key in KEYS} <= ids
     svg = ET.fromstring(files[FIGURE_FILE])

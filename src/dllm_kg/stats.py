@@ -1,4 +1,4 @@
-"""The connection figure as a networkx graph, and what networkx tells about it."""
+"""The connection figure read from a store: its tables, its networkx graph, and its numbers."""
 
 from __future__ import annotations
 
