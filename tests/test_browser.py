@@ -8,21 +8,24 @@ downloads one. Without the browser these tests fail, with the command that insta
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph
 
 from dllm_kg.pipeline import load
-from dllm_kg.render import render_page
+from dllm_kg.render import OVERVIEW_PAPERS, render_page
+from dllm_kg.render import PAPER_PAGE as RENDER_PAGE
 from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
 
 from .browser import CHROMIUM_ARGS
 from .conftest import DATA
-from .figures import HOSTILE_TITLES, SWARM, hostile_graph
+from .figures import HOSTILE_TITLES, SWARM, as_store, hostile_graph
 
 #: The browser: Debian's chromium unless DLLM_KG_CHROMIUM names another.
 CHROMIUM = Path(os.environ.get("DLLM_KG_CHROMIUM", "/usr/bin/chromium"))
@@ -75,6 +78,18 @@ class Opened:
         )
 
 
+def frames(page: object, count: int) -> None:
+    """Wait until the page has drawn ``count`` more animation frames (a condition, not a time)."""
+    page.evaluate(
+        """count => new Promise(done => {
+            let drawn = 0;
+            const tick = () => (++drawn >= count ? done() : requestAnimationFrame(tick));
+            requestAnimationFrame(tick);
+        })""",
+        count,
+    )
+
+
 def open_page(browser: object, path: Path) -> Iterator[Opened]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -89,14 +104,14 @@ def open_page(browser: object, path: Path) -> Iterator[Opened]:
 
 
 @pytest.fixture(scope="module")
-def bundled_figure(bundled_graph: Graph) -> nx.Graph:
-    return connection_graph(bundled_graph)
+def bundled_figure(bundled_store: ox.Store) -> nx.Graph:
+    return connection_graph(bundled_store)
 
 
 @pytest.fixture(scope="module")
-def bundled_file(tmp_path_factory: pytest.TempPathFactory, bundled_graph: Graph) -> Path:
+def bundled_file(tmp_path_factory: pytest.TempPathFactory, bundled_store: ox.Store) -> Path:
     path = tmp_path_factory.mktemp("page") / "graph.html"
-    path.write_bytes(render_page(bundled_graph))
+    path.write_bytes(render_page(bundled_store))
     return path
 
 
@@ -108,7 +123,7 @@ def bundled(browser: object, bundled_file: Path) -> Iterator[Opened]:
 @pytest.fixture
 def hostile(browser: object, tmp_path: Path) -> Iterator[Opened]:
     path = tmp_path / "hostile.html"
-    path.write_bytes(render_page(hostile_graph()))
+    path.write_bytes(render_page(as_store(hostile_graph())))
     yield from open_page(browser, path)
 
 
@@ -142,7 +157,7 @@ def test_draws_every_node_and_edge(bundled: Opened, bundled_figure: nx.Graph) ->
 
 
 def test_opens_offline_with_no_errors(bundled: Opened) -> None:
-    bundled.page.wait_for_timeout(300)
+    frames(bundled.page, 20)  # time for a late request or error to show
     assert bundled.requests == [bundled.url]
     assert bundled.errors() == []
     assert bundled.messages == []
@@ -151,7 +166,7 @@ def test_opens_offline_with_no_errors(bundled: Opened) -> None:
 def test_is_still_once_drawn(bundled: Opened) -> None:
     page = bundled.page
     before = page.evaluate("network.getPositions()")
-    page.wait_for_timeout(600)
+    frames(page, 30)
     assert page.evaluate("network.getPositions()") == before
     assert page.evaluate("network.physics.physicsEnabled") is False
     page.click("#physics")
@@ -177,10 +192,16 @@ def test_search_finds_a_paper_by_title_words_and_focuses_it(bundled: Opened) -> 
         "#details section:has(h3:text-is('Techniques')) button", "bs => bs.length"
     )
     assert techniques >= 1
-    page.wait_for_timeout(600)  # the focus animation ends on the paper
-    centre = page.evaluate("network.getViewPosition()")
-    position = page.evaluate(f"network.getPositions(['{FWDLLM}'])['{FWDLLM}']")
-    assert abs(centre["x"] - position["x"]) < 5 and abs(centre["y"] - position["y"]) < 5
+    # The focus animation ends with the paper in the middle of the view.
+    page.wait_for_function(
+        """id => {
+            const centre = network.getViewPosition();
+            const position = network.getPositions([id])[id];
+            return Math.abs(centre.x - position.x) < 5 && Math.abs(centre.y - position.y) < 5;
+        }""",
+        arg=FWDLLM,
+        timeout=DRAW_TIMEOUT,
+    )
 
 
 def test_search_with_no_match_says_so(bundled: Opened) -> None:
@@ -247,7 +268,7 @@ def test_hostile_titles_run_no_script_and_read_as_text(hostile: Opened) -> None:
     page.fill("#search", "Swarm")
     assert page.text_content("#results button").startswith(HOSTILE_TITLES[SWARM])
     page.hover("#mynetwork")
-    page.wait_for_timeout(300)
+    frames(page, 20)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert (
         page.evaluate(
@@ -263,10 +284,10 @@ def test_hostile_titles_run_no_script_and_read_as_text(hostile: Opened) -> None:
 
 def test_hostile_list_end_to_end(browser: object, tmp_path: Path) -> None:
     """tests/data/hostile-list.md, read by the parser (which refuses its unsafe links)."""
-    _, graph = load(DATA / "hostile-list.md")
-    figure = connection_graph(graph)
+    store = load(DATA / "hostile-list.md")[1]
+    figure = connection_graph(store)
     path = tmp_path / "graph.html"
-    path.write_bytes(render_page(graph))
+    path.write_bytes(render_page(store))
     names = {paper: figure.nodes[paper]["name"] for paper in nodes_of(figure, Kind.PAPER)}
     assert any("<svg onload=window.__pwned=1>" in name for name in names.values())
     for opened in open_page(browser, path):
@@ -290,3 +311,127 @@ def test_a_broken_address_is_ignored(browser: object, bundled_file: Path) -> Non
     page.wait_for_selector("body[data-drawn]", state="attached", timeout=DRAW_TIMEOUT)
     assert errors == []
     context.close()
+
+
+# The overview: a synthetic list above the threshold --------------------------------------------
+
+#: Entries of the synthetic list: about 2,800 papers, above render.OVERVIEW_PAPERS.
+OVERVIEW_ENTRIES = 3000
+
+
+@pytest.fixture(scope="module")
+def overview_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    folder = tmp_path_factory.mktemp("overview")
+    source = folder / "list.md"
+    synthetic = Path(__file__).parents[1] / "benchmarks" / "synthetic.py"
+    command = [sys.executable, str(synthetic), "--entries", str(OVERVIEW_ENTRIES)]
+    subprocess.run([*command, "--out", str(source)], check=True)
+    return load(source)[1]
+
+
+@pytest.fixture(scope="module")
+def overview_figure(overview_store: ox.Store) -> nx.Graph:
+    figure = connection_graph(overview_store)
+    assert len(nodes_of(figure, Kind.PAPER)) > OVERVIEW_PAPERS
+    return figure
+
+
+@pytest.fixture
+def overview(
+    browser: object, tmp_path: Path, overview_store: ox.Store, overview_figure: nx.Graph
+) -> Iterator[Opened]:
+    path = tmp_path / "graph.html"
+    path.write_bytes(render_page(overview_store))
+    yield from open_page(browser, path)
+
+
+def busiest_technique(figure: nx.Graph) -> tuple[str, list[str]]:
+    """The technique with most papers, and their titles in the page's order (by name)."""
+    technique = max(
+        nodes_of(figure, Kind.TECHNIQUE),
+        key=lambda t: (len(neighbours_of(figure, t, Kind.PAPER)), t),
+    )
+    papers = sorted(
+        neighbours_of(figure, technique, Kind.PAPER),
+        key=lambda p: (figure.nodes[p]["name"].lower(), p),
+    )
+    return technique, [figure.nodes[p]["name"] for p in papers]
+
+
+def listed_papers(page: object) -> list[str]:
+    return page.eval_on_selector_all(
+        "#details ul.papers button[data-paper]", "bs => bs.map(b => b.textContent)"
+    )
+
+
+def test_overview_draws_areas_and_techniques_offline(
+    overview: Opened, overview_figure: nx.Graph
+) -> None:
+    drawn = set(nodes_of(overview_figure, Kind.AREA)) | set(
+        nodes_of(overview_figure, Kind.TECHNIQUE)
+    )
+    assert overview.visible() == drawn
+    assert overview.page.evaluate("Object.keys(network.getPositions()).length") == len(drawn)
+    assert overview.requests == [overview.url]
+    assert overview.errors() == []
+
+
+def test_clicking_a_technique_lists_its_papers(overview: Opened, overview_figure: nx.Graph) -> None:
+    page = overview.page
+    technique, titles = busiest_technique(overview_figure)
+    assert len(titles) > RENDER_PAGE
+    point = page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", technique)
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector(f'body[data-selected="{technique}"]', state="attached")
+    assert page.text_content("#details h2") == overview_figure.nodes[technique]["name"]
+    assert listed_papers(page) == titles[:RENDER_PAGE]
+    page.click("#details button.more")
+    assert listed_papers(page) == titles[: 2 * RENDER_PAGE]
+    first = sorted(
+        neighbours_of(overview_figure, technique, Kind.PAPER),
+        key=lambda p: (overview_figure.nodes[p]["name"].lower(), p),
+    )[0]
+    links = page.eval_on_selector_all(
+        "#details ul.papers li:first-child a", "as => as.map(a => a.href)"
+    )
+    assert links == list(overview_figure.nodes[first]["links"]) and links
+
+
+def test_searching_a_technique_or_a_paper_shows_it(
+    overview: Opened, overview_figure: nx.Graph
+) -> None:
+    page = overview.page
+    technique, titles = busiest_technique(overview_figure)
+    name = overview_figure.nodes[technique]["name"]
+    page.fill("#search", name)
+    assert page.locator("#results button").first.get_attribute("data-node") == technique
+    page.press("#search", "Enter")
+    page.wait_for_selector(f'body[data-selected="{technique}"]', state="attached")
+    assert listed_papers(page) == titles[:RENDER_PAGE]
+    paper = titles[-1]
+    page.fill("#search", paper)
+    button = page.locator("#results button[data-paper]").first
+    assert button.text_content().startswith(paper)
+    button.click()
+    page.wait_for_selector('body[data-selected^="paper:"]', state="attached")
+    assert page.text_content("#details h2") == paper
+    techniques = page.eval_on_selector_all(
+        "#details section:has(h3:text-is('Techniques')) button", "bs => bs.map(b => b.dataset.node)"
+    )
+    assert technique in techniques
+    assert set(page.evaluate("network.getSelectedNodes()")) == set(techniques)
+
+
+def test_choosing_a_technique_shows_it_alone_with_its_papers(
+    overview: Opened, overview_figure: nx.Graph
+) -> None:
+    page = overview.page
+    technique, titles = busiest_technique(overview_figure)
+    page.select_option("#technique-filter", technique)
+    page.wait_for_selector(f'body[data-selected="{technique}"]', state="attached")
+    assert overview.visible("technique") == {technique}
+    assert listed_papers(page) == titles[:RENDER_PAGE]
+    page.click("#reset")
+    assert overview.visible("technique") == set(nodes_of(overview_figure, Kind.TECHNIQUE))
+    assert overview.errors() == []

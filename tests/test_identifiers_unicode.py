@@ -54,7 +54,7 @@ def test_the_iris_survive_every_export(store: ox.Store) -> None:
 
 
 def test_the_iris_survive_the_page_and_the_picture(store: ox.Store) -> None:
-    files = render_figures(rdflib_graph(store))
+    files = render_figures(store)
     ids = {node["id"] for node in Page(files[PAGE_FILE].decode("utf-8")).data()["nodes"]}
     assert {str(PAPER[key]) for key in KEYS} <= ids
     svg = ET.fromstring(files[FIGURE_FILE])

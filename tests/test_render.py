@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -19,19 +20,30 @@ from typer.testing import CliRunner
 from dllm_kg.cli import app
 from dllm_kg.constants import DOCS_DIR, UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL, UPSTREAM_URL
 from dllm_kg.layout import AREA_ANGLES, STEP, Layout, figure_layout
-from dllm_kg.namespaces import CC, DLLM
+from dllm_kg.namespaces import CC, DATA_LAYER, DLLM, TECHNIQUE
 from dllm_kg.parse import parse_file
 from dllm_kg.pipeline import build
 from dllm_kg.render import (
     CREDIT,
+    OVERVIEW_PAPERS,
     FigureError,
     page_data,
+    render_figures,
     render_page,
     render_svg,
     vis_network_js,
     write_figure,
 )
-from dllm_kg.stats import Kind, connection_graph, nodes_of
+from dllm_kg.stats import (
+    Kind,
+    connection_graph,
+    figure_stats,
+    figure_tables,
+    neighbours_of,
+    nodes_of,
+    overview_stats,
+    technique_projection,
+)
 
 from .conftest import DATA, load_rdflib
 from .figures import (
@@ -41,6 +53,7 @@ from .figures import (
     SWARM_REPO,
     TINYCLIP,
     WATCHLM,
+    as_store,
     hostile_graph,
     small_graph,
 )
@@ -93,12 +106,12 @@ def sha256(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def small_page() -> str:
-    return render_page(small_graph()).decode("utf-8")
+    return render_page(as_store(small_graph())).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
-def bundled_figure(bundled_graph: Graph) -> nx.Graph:
-    return connection_graph(bundled_graph)
+def bundled_figure(bundled_store: ox.Store) -> nx.Graph:
+    return connection_graph(bundled_store)
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +119,25 @@ def bundled_layout(bundled_figure: nx.Graph) -> Layout:
     return figure_layout(bundled_figure)
 
 
+#: SHA-256 of the bundled list's page and picture as main made them from rdflib (35a1a16),
+#: computed before the figure read a store: reading the store must change no byte. A deliberate
+#: change to the page or the picture (its template, script, style or layout) updates these.
+BUNDLED_DIGESTS = {
+    "graph.html": "28da042b757d68bc11ca0994b3630e89de4ab5b39905774b11589637534caedd",
+    "figure.svg": "b403c5db0ae11f6917838a563d136f109f8fa09264e2c4f4723c70002a781fb6",
+}
+
+
+def test_the_bundled_figures_are_the_bytes_rdflib_made(bundled_store: ox.Store) -> None:
+    files = render_figures(bundled_store)
+    assert {name: hashlib.sha256(data).hexdigest() for name, data in files.items()} == (
+        BUNDLED_DIGESTS
+    )
+
+
 def test_same_graph_same_bytes() -> None:
-    assert render_page(small_graph()) == render_page(small_graph())
-    assert render_svg(small_graph()) == render_svg(small_graph())
+    assert render_page(as_store(small_graph())) == render_page(as_store(small_graph()))
+    assert render_svg(as_store(small_graph())) == render_svg(as_store(small_graph()))
 
 
 def test_page_loads_nothing_from_anywhere(small_page: str) -> None:
@@ -146,7 +175,7 @@ def test_vis_network_is_inlined_from_the_installed_pyvis(small_page: str) -> Non
 
 def test_page_lists_every_node_and_edge(small_page: str) -> None:
     data = Page(small_page).data()
-    figure = connection_graph(small_graph())
+    figure = connection_graph(as_store(small_graph()))
     assert sorted(node["id"] for node in data["nodes"]) == sorted(figure)
     assert len(data["edges"]) == figure.number_of_edges()
     ids = [node["id"] for node in data["nodes"]]
@@ -176,7 +205,7 @@ def test_panel_data_has_titles_links_and_areas(small_page: str) -> None:
 
 
 def test_hostile_titles_are_data_never_markup() -> None:
-    html = render_page(hostile_graph()).decode("utf-8")
+    html = render_page(as_store(hostile_graph())).decode("utf-8")
     page = Page(html)
     assert len([tag for tag, _ in page.tags if tag == "script"]) == 3
     for marker in ("<script>window", "<img src=x", "<svg onload", "</script><script>"):
@@ -187,7 +216,7 @@ def test_hostile_titles_are_data_never_markup() -> None:
 
 
 def test_unsafe_links_never_reach_the_page() -> None:
-    html = render_page(hostile_graph()).decode("utf-8")
+    html = render_page(as_store(hostile_graph())).decode("utf-8")
     data = Page(html).data()
     links = [link for node in data["nodes"] for link in node["links"]]
     assert all(link.startswith(("https://", "http://")) for link in links)
@@ -201,7 +230,7 @@ def test_refused_links_stop_at_the_parser_end_to_end(tmp_path: Path) -> None:
     _, graph = load_rdflib(DATA / "hostile-list.md")
     schemes = {str(o).split(":", 1)[0] for o in graph.objects(None, DLLM.link)}
     assert schemes <= {"http", "https"}
-    size = write_figure(graph, tmp_path / "hostile.html")
+    size = write_figure(as_store(graph), tmp_path / "hostile.html")
     html = (tmp_path / "hostile.html").read_text(encoding="utf-8")
     assert size == len(html.encode("utf-8"))
     data = json.dumps(Page(html).data())
@@ -210,7 +239,7 @@ def test_refused_links_stop_at_the_parser_end_to_end(tmp_path: Path) -> None:
 
 
 def test_svg_picture_escapes_titles_and_parses() -> None:
-    svg = render_svg(hostile_graph())
+    svg = render_svg(as_store(hostile_graph()))
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     titles = {e.text for e in root.iter("{http://www.w3.org/2000/svg}title")}
@@ -239,7 +268,7 @@ def assert_attributed(svg: ET.Element) -> None:
 
 
 def test_svg_picture_carries_the_attribution() -> None:
-    assert_attributed(ET.fromstring(render_svg(small_graph())))
+    assert_attributed(ET.fromstring(render_svg(as_store(small_graph()))))
 
 
 def test_the_picture_in_docs_carries_the_attribution() -> None:
@@ -256,10 +285,10 @@ def test_characters_xml_forbids_never_reach_the_picture(tmp_path: Path) -> None:
 def test_characters_xml_forbids_show_as_replacement_characters() -> None:
     graph = small_graph()
     graph.set((GOSSIP, DCTERMS.title, Literal("Gossip \x1b[31m\x00 \x7f \ufffe\t")))
-    svg = ET.fromstring(render_svg(graph))
+    svg = ET.fromstring(render_svg(as_store(graph)))
     titles = {title.text for title in svg.iter(f"{SVG}title")}
     assert "Gossip \ufffd[31m\ufffd \x7f \ufffd\t" in titles
-    data = Page(render_page(graph).decode("utf-8")).data()
+    data = Page(render_page(as_store(graph)).decode("utf-8")).data()
     names = {node["name"] for node in data["nodes"]}
     assert "Gossip \x1b[31m\x00 \x7f \ufffe\t" in names  # JSON escapes what it must
 
@@ -301,7 +330,7 @@ def test_no_two_nodes_share_a_place(bundled_layout: Layout) -> None:
 
 
 def test_papers_sit_by_their_areas_and_things_by_their_papers() -> None:
-    figure = connection_graph(small_graph())
+    figure = connection_graph(as_store(small_graph()))
     layout = figure_layout(figure)
     areas = nodes_of(figure, Kind.AREA)
     nearest = min(
@@ -341,11 +370,11 @@ def test_render_command_refuses_other_file_types(tmp_path: Path) -> None:
     assert "write .html for the page or .svg for the picture" in result.output
     assert not (tmp_path / "figure.png").exists()
     with pytest.raises(FigureError):
-        write_figure(small_graph(), tmp_path / "graph.pdf")
+        write_figure(as_store(small_graph()), tmp_path / "graph.pdf")
 
 
-def test_page_data_of_the_bundled_list_has_its_numbers(bundled_graph: Graph) -> None:
-    data = page_data(bundled_graph)
+def test_page_data_of_the_bundled_list_has_its_numbers(bundled_store: ox.Store) -> None:
+    data = page_data(bundled_store)
     stats = data["stats"]
     assert stats["papers"] == 109
     assert [r["name"] for r in stats["papers_per_area"]] == [
@@ -356,3 +385,115 @@ def test_page_data_of_the_bundled_list_has_its_numbers(bundled_graph: Graph) -> 
     ]
     assert stats["bridges"][0]["score"] == 4
     assert stats["central_techniques"]
+
+
+# The overview: above OVERVIEW_PAPERS papers --------------------------------------------------
+
+
+def overview_of(graph: Graph) -> dict:
+    """The overview page's data for a graph, whatever its size (the threshold set to 0)."""
+    return Page(render_page(as_store(graph), overview_above=0).decode("utf-8")).data()
+
+
+def test_the_overview_starts_above_the_threshold() -> None:
+    store = as_store(small_graph())  # five papers
+    full = Page(render_page(store, overview_above=5).decode("utf-8")).data()
+    overview = Page(render_page(store, overview_above=4).decode("utf-8")).data()
+    assert "papers" not in full and {n["group"] for n in full["nodes"]} == {k.value for k in Kind}
+    assert {n["group"] for n in overview["nodes"]} == {"area", "technique"}
+    assert OVERVIEW_PAPERS == 2000
+
+
+@pytest.mark.parametrize("make", [small_graph, "bundled"], ids=["small", "bundled"])
+def test_the_overview_points_to_each_techniques_papers(make, bundled_graph: Graph) -> None:
+    graph = bundled_graph if make == "bundled" else make()
+    figure = connection_graph(as_store(graph))
+    data = overview_of(graph)
+    names, links = data["papers"]["names"], data["papers"]["links"]
+    papers = nodes_of(figure, Kind.PAPER)
+    assert sorted(names) == sorted(figure.nodes[p]["name"] for p in papers)
+    assert [name.lower() for name in names] == sorted(name.lower() for name in names)
+    by_name = {figure.nodes[p]["name"]: p for p in papers}
+    assert [list(figure.nodes[by_name[n]]["links"]) for n in names] == links
+    nodes = {node["id"]: node for node in data["nodes"]}
+    expected = set(nodes_of(figure, Kind.TECHNIQUE)) | set(nodes_of(figure, Kind.AREA))
+    assert set(nodes) == expected
+    for technique in nodes_of(figure, Kind.TECHNIQUE):
+        listed = {names[i] for i in nodes[technique]["papers"]}
+        using = {figure.nodes[p]["name"] for p in neighbours_of(figure, technique, Kind.PAPER)}
+        assert listed == using, technique
+        assert nodes[technique]["label"].endswith(f"({len(using):,})")
+    for area in nodes_of(figure, Kind.AREA):
+        listed = {names[i] for i in nodes[area]["papers"]}
+        reaching = {figure.nodes[p]["name"] for p in papers if area in figure.nodes[p]["areas"]}
+        assert listed == reaching, area
+
+
+def test_the_overview_numbers_are_the_full_figures(bundled_graph: Graph) -> None:
+    """The same counts, areas, bridges and components, without a graph of every node."""
+    for graph in (small_graph(), bundled_graph):
+        store = as_store(graph)
+        full = figure_stats(connection_graph(store))
+        overview = overview_stats(figure_tables(store))
+        for field in ("nodes", "edges", "papers", "papers_per_area", "papers_without_area"):
+            assert getattr(overview, field) == getattr(full, field), field
+        assert overview.bridges == full.bridges
+        assert overview.components == full.components
+        assert overview.component_count == full.component_count
+
+
+def test_overview_betweenness_is_that_of_the_technique_projection() -> None:
+    tables = figure_tables(as_store(small_graph()))
+    projection = technique_projection(tables)
+    # Secure uses two techniques and has Data Layer directly: three nodes joined pairwise.
+    secure = {str(TECHNIQUE["secure-aggregation"]), str(TECHNIQUE["prompt-tuning"])}
+    secure.add(str(DATA_LAYER))
+    assert all(projection.has_edge(a, b) for a, b in itertools.combinations(secure, 2))
+    expected = nx.betweenness_centrality(projection)
+    ranking = overview_stats(tables).central_techniques
+    assert [r.id for r in ranking] == sorted(
+        (t for t in tables.of_kind(Kind.TECHNIQUE) if expected[t] > 0),
+        key=lambda t: (-round(expected[t], 6), tables.names[t]),
+    )
+
+
+def test_overview_page_is_offline_with_a_policy_for_each_inlined_part() -> None:
+    html = render_page(as_store(hostile_graph()), overview_above=0).decode("utf-8")
+    page = Page(html)
+    policy = dict(part.strip().split(" ", 1) for part in page.policy().split(";"))
+    assert policy["default-src"] == "'none'"
+    code = [text for attrs, text in page.scripts if "type" not in attrs]
+    assert len(code) == 2 and "var network = null;" in code[1]
+    assert policy["script-src"].split() == [sha256(text) for text in code]
+    assert policy["style-src"].split() == [sha256(style) for style in page.styles]
+    assert len(page.styles) == 2
+    loading = [
+        (tag, attrs[a]) for tag, attrs in page.tags for t, a in LOADING if tag == t and attrs.get(a)
+    ]
+    assert loading == []
+    for marker in ("<script>window", "<img src=x", "<svg onload", "</script><script>"):
+        assert marker not in html, marker
+    data = page.data()
+    assert set(HOSTILE_TITLES.values()) <= set(data["papers"]["names"])
+    links = [link for paper in data["papers"]["links"] for link in paper]
+    assert links and all(link.startswith(("https://", "http://")) for link in links)
+
+
+def test_overview_picture_draws_areas_and_techniques_with_counts() -> None:
+    store = as_store(small_graph())
+    svg = ET.fromstring(render_svg(store, overview_above=0))
+    assert_attributed(svg)
+    titles = [t.text for t in svg.iter(f"{SVG}title")][1:]  # the first is the picture's
+    figure = connection_graph(store)
+    techniques = nodes_of(figure, Kind.TECHNIQUE)
+    assert len(titles) == len(techniques) + 4  # no paper, model or repository
+    lora = f"Low-rank adaptation ({len(neighbours_of(figure, str(TECHNIQUE['lora']), Kind.PAPER))})"
+    assert lora in titles
+    texts = " ".join(t.text or "" for t in svg.iter(f"{SVG}text"))
+    assert "5 papers (counted by technique), 3 models and 2 repositories are not drawn" in texts
+
+
+def test_overview_is_the_same_every_time() -> None:
+    assert render_figures(as_store(small_graph()), overview_above=0) == render_figures(
+        as_store(small_graph()), overview_above=0
+    )

@@ -16,14 +16,54 @@ from dllm_kg.namespaces import (
     SECURITY_AND_PRIVACY,
     TECHNIQUE,
 )
-from dllm_kg.stats import Kind, connection_graph, core, figure_stats, nodes_of, safe_link
+from dllm_kg.stats import (
+    Kind,
+    connection_graph,
+    core,
+    figure_stats,
+    iri_store,
+    nodes_of,
+    safe_link,
+)
 
-from .figures import GOSSIP, PIPELINE, SECURE, SWARM, SWARM_REPO, TINYCLIP, WATCHLM, small_graph
+from .figures import (
+    GOSSIP,
+    PIPELINE,
+    SECURE,
+    SWARM,
+    SWARM_REPO,
+    TINYCLIP,
+    WATCHLM,
+    as_store,
+    hostile_graph,
+    rdflib_connection_graph,
+    small_graph,
+)
 
 
 @pytest.fixture(scope="module")
 def figure() -> nx.Graph:
-    return connection_graph(small_graph())
+    return connection_graph(as_store(small_graph()))
+
+
+def same_graph(a: nx.Graph, b: nx.Graph) -> None:
+    """Same nodes with the same attributes, same edges, each in the same order."""
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert [list(a[node].items()) for node in a] == [list(b[node].items()) for node in b]
+
+
+@pytest.mark.parametrize("make", [small_graph, hostile_graph], ids=["small", "hostile"])
+def test_the_store_reader_matches_the_rdflib_reader(make) -> None:
+    graph = make()
+    same_graph(connection_graph(as_store(graph)), rdflib_connection_graph(graph))
+
+
+def test_the_store_reader_matches_the_rdflib_reader_on_the_bundled_list(
+    bundled_graph: Graph,
+) -> None:
+    figure = connection_graph(as_store(bundled_graph))
+    assert figure.number_of_nodes() > 250
+    same_graph(figure, rdflib_connection_graph(bundled_graph))
 
 
 def test_every_kind_of_node_is_drawn(figure: nx.Graph) -> None:
@@ -77,7 +117,7 @@ def test_names_and_links_are_read_as_plain_text(figure: nx.Graph) -> None:
 
 
 def test_the_four_areas_are_nodes_even_in_an_empty_graph() -> None:
-    figure = connection_graph(Graph())
+    figure = connection_graph(iri_store([]))
     assert sorted(figure) == sorted(str(a) for a in AREAS)
     assert figure.nodes[str(SECURITY_AND_PRIVACY)]["name"] == "Security and Privacy"
 
@@ -151,9 +191,7 @@ def test_only_http_links_are_safe(link: str) -> None:
 
 
 def test_unsafe_links_never_reach_the_figure() -> None:
-    from .figures import hostile_graph
-
-    figure = connection_graph(hostile_graph())
+    figure = connection_graph(as_store(hostile_graph()))
     links = [link for _, data in figure.nodes(data=True) for link in data["links"]]
     assert links
     assert all(link.startswith(("http://", "https://")) for link in links)

@@ -278,11 +278,10 @@ def render_command(
     """Draw the connection figure as one offline HTML page (or an SVG picture)."""
     from dllm_kg.pipeline import stored_graph
     from dllm_kg.render import write_figure
-    from dllm_kg.terms import rdflib_graph
 
     try:
         stored = stored_graph(source, label=str(source) if source else None)
-        size = write_figure(rdflib_graph(stored.store), out)
+        size = write_figure(stored.store, out)
     except DllmKgError as error:
         fail(str(error))
     console.print(f"wrote {out} ({size:,} bytes)", markup=False)
@@ -295,14 +294,13 @@ def stats_command(
 ) -> None:
     """Print what networkx tells about the figure: areas, bridges, central techniques."""
     from dllm_kg.pipeline import stored_graph
-    from dllm_kg.stats import connection_graph, figure_stats
-    from dllm_kg.terms import rdflib_graph
+    from dllm_kg.render import panel_stats
 
     try:
         stored = stored_graph(source, label=str(source) if source else None)
     except DllmKgError as error:
         fail(str(error))
-    print_stats(figure_stats(connection_graph(rdflib_graph(stored.store)), top))
+    print_stats(panel_stats(stored.store, top))
 
 
 def print_stats(stats: Stats) -> None:

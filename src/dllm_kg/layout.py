@@ -86,9 +86,8 @@ def figure_layout(figure: nx.Graph) -> Layout:
     the areas it bridges; models and repositories sit next to their papers. Nodes that reach no
     area (untagged papers, unused models) gather in captioned groups below the ring.
 
-    >>> from rdflib import Graph
-    >>> from dllm_kg.stats import connection_graph
-    >>> layout = figure_layout(connection_graph(Graph()))
+    >>> from dllm_kg.stats import connection_graph, iri_store
+    >>> layout = figure_layout(connection_graph(iri_store([])))
     >>> [(area.rsplit("/", 1)[1], x > 0, y > 0) for area, (x, y) in layout.positions.items()]
     ... # doctest: +NORMALIZE_WHITESPACE
     [('algorithmic-framework', False, False), ('data-layer', False, True),

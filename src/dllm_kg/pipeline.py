@@ -115,7 +115,7 @@ def build(
     stage("exports")
     exports = render_exports(store, ntriples)
     stage("figure")
-    figures = render_figures(rdflib_graph(store))
+    figures = render_figures(store)
     stage("write")
     files = write_build({**exports, **figures}, out_dir)
     stage("done")

@@ -16,14 +16,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
+import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
-from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
 from dllm_kg.constants import (
+    FIGURE_FILE,
+    PAGE_FILE,
     TEMPLATES_DIR,
     UPSTREAM_ATTRIBUTION,
     UPSTREAM_LICENSE_URL,
@@ -32,12 +34,19 @@ from dllm_kg.constants import (
 from dllm_kg.errors import DllmKgError
 from dllm_kg.layout import AREA_FONT, RING_FONT, Layout, figure_layout
 from dllm_kg.namespaces import AREAS, BASE, CC
-from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
+from dllm_kg.stats import (
+    FigureTables,
+    Kind,
+    Stats,
+    figure_graph,
+    figure_stats,
+    figure_tables,
+    neighbours_of,
+    nodes_of,
+    overview_graph,
+    overview_stats,
+)
 
-#: The page's file name in a build folder, and ``dllm-kg render``'s default output.
-PAGE_FILE = "graph.html"
-#: The static picture's file name in a build folder.
-FIGURE_FILE = "figure.svg"
 #: The page's title.
 TITLE = "Decentralising the LLM pipeline: the awesome-distributed-LLM list as a graph"
 #: vis-network 9.1.2, as shipped inside the pyvis wheel (Apache-2.0 or MIT), read at render time.
@@ -47,6 +56,20 @@ VIS_JS = "lib/vis-9.1.2/vis-network.min.js"
 PAGE_TEMPLATE = "graph.html.j2"
 PAGE_SCRIPT = "graph.js"
 PAGE_STYLE = "graph.css"
+#: Above this many papers the page and the picture draw an overview: the areas and the
+#: techniques, each technique sized and labelled by its number of papers; the page lists a
+#: technique's papers (with their links) when it is clicked, chosen or found. Papers, models
+#: and repositories are not drawn then (the numbers panel counts them). At 2,000 papers the
+#: full figure has about 3,000 nodes, which still opens in well under a second.
+OVERVIEW_PAPERS = 2000
+#: The kinds of node the overview draws.
+OVERVIEW_KINDS = (Kind.AREA, Kind.TECHNIQUE)
+#: The overview page's own template, script and extra style, in ``src/dllm_kg/templates/``.
+OVERVIEW_TEMPLATE = "overview.html.j2"
+OVERVIEW_SCRIPT = "overview.js"
+OVERVIEW_STYLE = "overview.css"
+#: How many papers the overview's side panel lists at once ("Show more" lists the next ones).
+PAPER_PAGE = 100
 #: Fonts the page and the picture use: the reader's own, never a downloaded one.
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: Above this many nodes the page hides edges while the view is dragged or zoomed.
@@ -104,39 +127,75 @@ EDGE_STYLES: dict[str, dict[str, object]] = {
 }
 
 
-def page_data(graph: Graph, title: str = TITLE) -> dict[str, object]:
+def page_data(
+    store: ox.Store, title: str = TITLE, overview_above: int = OVERVIEW_PAPERS
+) -> dict[str, object]:
     """Everything the page shows, as JSON data: nodes, edges, options, legend, numbers."""
-    figure = connection_graph(graph)
-    return _page_data(figure, figure_layout(figure), title)
+    return _Drawing(store, overview_above).page_data(title)
 
 
-def render_page(graph: Graph, title: str = TITLE) -> bytes:
-    """The connection figure as one self-contained HTML page (no request leaves the page)."""
-    figure = connection_graph(graph)
-    return _render_page(figure, figure_layout(figure), title)
+def render_page(
+    store: ox.Store, title: str = TITLE, overview_above: int = OVERVIEW_PAPERS
+) -> bytes:
+    """The connection figure as one self-contained HTML page (no request leaves the page).
+
+    Above ``overview_above`` papers, the page is the overview (see :data:`OVERVIEW_PAPERS`).
+    """
+    return _Drawing(store, overview_above).page(title)
 
 
-def render_svg(graph: Graph, title: str = TITLE) -> bytes:
-    """The connection figure as an SVG picture, from the page's layout."""
-    figure = connection_graph(graph)
-    return _render_svg(figure, figure_layout(figure), title)
+def render_svg(store: ox.Store, title: str = TITLE, overview_above: int = OVERVIEW_PAPERS) -> bytes:
+    """The connection figure as an SVG picture, from the page's layout (the overview's above
+    ``overview_above`` papers)."""
+    return _Drawing(store, overview_above).svg(title)
 
 
-def render_figures(graph: Graph) -> dict[str, bytes]:
+def render_figures(store: ox.Store, overview_above: int = OVERVIEW_PAPERS) -> dict[str, bytes]:
     """The page and the picture, by file name, for a build folder (one layout for both)."""
-    figure = connection_graph(graph)
-    layout = figure_layout(figure)
-    return {
-        PAGE_FILE: _render_page(figure, layout, TITLE),
-        FIGURE_FILE: _render_svg(figure, layout, TITLE),
-    }
+    drawing = _Drawing(store, overview_above)
+    return {PAGE_FILE: drawing.page(TITLE), FIGURE_FILE: drawing.svg(TITLE)}
+
+
+class _Drawing:
+    """One figure, laid out once: every node, or the overview of areas and techniques."""
+
+    def __init__(self, store: ox.Store, overview_above: int) -> None:
+        self.tables = figure_tables(store)
+        papers = sum(1 for kind in self.tables.kinds.values() if kind is Kind.PAPER)
+        self.overview = papers > overview_above
+        self.figure = overview_graph(self.tables) if self.overview else figure_graph(self.tables)
+        self.layout = figure_layout(self.figure)
+
+    def page_data(self, title: str) -> dict[str, object]:
+        if self.overview:
+            return _overview_data(self.tables, self.figure, self.layout, title)
+        return _page_data(self.figure, self.layout, title)
+
+    def page(self, title: str) -> bytes:
+        if self.overview:
+            return _render_overview(self.tables, self.figure, self.layout, title)
+        return _render_page(self.figure, self.layout, title)
+
+    def svg(self, title: str) -> bytes:
+        note = _overview_note(self.tables) if self.overview else ""
+        return _render_svg(self.figure, self.layout, title, note)
+
+
+def panel_stats(store: ox.Store, top: int = 10, overview_above: int = OVERVIEW_PAPERS) -> Stats:
+    """The numbers of the page's side panel (what ``dllm-kg stats`` prints): those of the
+    overview above ``overview_above`` papers, else those of the full figure."""
+    tables = figure_tables(store)
+    papers = sum(1 for kind in tables.kinds.values() if kind is Kind.PAPER)
+    if papers > overview_above:
+        return overview_stats(tables, top)
+    return figure_stats(figure_graph(tables), top)
 
 
 class FigureError(DllmKgError):
     """The figure cannot be written (unknown file type, or the file cannot be written)."""
 
 
-def write_figure(graph: Graph, path: Path) -> int:
+def write_figure(store: ox.Store, path: Path, overview_above: int = OVERVIEW_PAPERS) -> int:
     """Write the page (``.html``) or the picture (``.svg``) to ``path``; return its size in bytes.
 
     The file is written next to its place and renamed into it, so a failure leaves no half file.
@@ -147,7 +206,7 @@ def write_figure(graph: Graph, path: Path) -> int:
     renderer = renderers.get(path.suffix.lower())
     if renderer is None:
         raise FigureError(f"{path}: write .html for the page or .svg for the picture")
-    data = renderer(graph)
+    data = renderer(store, overview_above=overview_above)
     partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,7 +330,7 @@ def pyvis_network(figure: nx.Graph, layout: Layout) -> Network:
         x, y = layout.positions[node]
         size = STYLES[kind].size
         if kind is Kind.TECHNIQUE:
-            size = technique_size(len(neighbours_of(figure, node, Kind.PAPER)))
+            size = technique_size(_paper_count(figure, node))
         extra: dict[str, object] = {"areas": list(data["areas"])} if "areas" in data else {}
         if node in layout.on_ring:
             extra["ring"] = True
@@ -310,6 +369,12 @@ class _FastNetwork(Network):
 
     def get_nodes(self):
         return self._ids
+
+
+def _paper_count(figure: nx.Graph, technique: str) -> int:
+    """How many papers use a technique: counted in the overview, its neighbours otherwise."""
+    data = figure.nodes[technique]
+    return data["papers"] if "papers" in data else len(neighbours_of(figure, technique, Kind.PAPER))
 
 
 def _page_data(figure: nx.Graph, layout: Layout, title: str) -> dict[str, object]:
@@ -360,16 +425,29 @@ def _compact_node(node: dict[str, object], index: Mapping[str, int]) -> dict[str
 
 def _render_page(figure: nx.Graph, layout: Layout, title: str) -> bytes:
     data = _page_data(figure, layout, title)
-    scripts = [vis_network_js(), _asset(PAGE_SCRIPT)]
-    style = _asset(PAGE_STYLE)
-    for asset in (*scripts, style):
+    return _html(PAGE_TEMPLATE, PAGE_SCRIPT, (PAGE_STYLE,), data, title)
+
+
+def _render_overview(tables: FigureTables, figure: nx.Graph, layout: Layout, title: str) -> bytes:
+    data = _overview_data(tables, figure, layout, title)
+    return _html(OVERVIEW_TEMPLATE, OVERVIEW_SCRIPT, (PAGE_STYLE, OVERVIEW_STYLE), data, title)
+
+
+def _html(
+    template: str, script: str, style_files: tuple[str, ...], data: object, title: str
+) -> bytes:
+    """A page with vis-network, its own script and styles inlined, and a policy that allows
+    exactly those (by hash) and nothing else."""
+    scripts = [vis_network_js(), _asset(script)]
+    styles = [_asset(name) for name in style_files]
+    for asset in (*scripts, *styles):
         if "</script" in asset.lower() or "</style" in asset.lower():  # pragma: no cover
             raise ValueError("an inlined asset would close its own element")
     policy = "; ".join(
         (
             "default-src 'none'",
             "script-src " + " ".join(_csp_hash(script) for script in scripts),
-            "style-src " + _csp_hash(style),
+            "style-src " + " ".join(_csp_hash(style) for style in styles),
             "img-src data:",
             "base-uri 'none'",
             "form-action 'none'",
@@ -377,17 +455,115 @@ def _render_page(figure: nx.Graph, layout: Layout, title: str) -> bytes:
     )
     html = (
         _environment()
-        .get_template(PAGE_TEMPLATE)
+        .get_template(template)
         .render(
             title=title,
             policy=policy,
-            style=Markup(style),
+            style=Markup(styles[0]),
+            styles=[Markup(style) for style in styles],
             vis_js=Markup(scripts[0]),
             page_js=Markup(scripts[1]),
             data=Markup(script_json(data)),
         )
     )
     return html.encode("utf-8")
+
+
+# The overview ----------------------------------------------------------------------------
+
+
+def _overview_data(
+    tables: FigureTables, figure: nx.Graph, layout: Layout, title: str
+) -> dict[str, object]:
+    """The overview page's data: areas and techniques placed, and every paper as two columns
+    (names, links) that techniques and areas point into by index."""
+    papers = sorted(
+        (p for p, kind in tables.kinds.items() if kind is Kind.PAPER),
+        key=lambda p: (tables.names[p].lower(), p),
+    )
+    paper_index = {paper: i for i, paper in enumerate(papers)}
+    members = tables.technique_papers
+    in_area: dict[str, list[int]] = {area: [] for area in nodes_of(figure, Kind.AREA)}
+    for paper in papers:
+        for area in tables.paper_areas[paper]:
+            in_area[area].append(paper_index[paper])
+    ids = sorted(figure)
+    index = {node: i for i, node in enumerate(ids)}
+    nodes = []
+    for node in ids:
+        data = figure.nodes[node]
+        kind = Kind(data["kind"])
+        x, y = layout.positions[node]
+        name = tables.names[node]
+        entry: dict[str, object] = {
+            "id": node,
+            "group": kind.value,
+            "label": data["name"],
+            "name": name,
+            "links": list(data["links"]),
+            "x": x,
+            "y": y,
+        }
+        if kind is Kind.TECHNIQUE:
+            entry["size"] = technique_size(data["papers"])
+            entry["areas"] = [index[area] for area in data["areas"]]
+            entry["papers"] = sorted(paper_index[p] for p in members[node])
+        else:
+            entry["papers"] = in_area[node]
+        if node in layout.on_ring:
+            entry["ring"] = True
+        nodes.append(entry)
+    relations = list(EDGE_STYLES)
+    edges = sorted(
+        [index[a], index[b], relations.index(relation)]
+        for a, b, relation in figure.edges(data="relation")
+    )
+    return {
+        "title": title,
+        "base": BASE,
+        "nodes": nodes,
+        "edges": edges,
+        "papers": {
+            "names": [tables.names[p] for p in papers],
+            "links": [list(tables.links.get(p, ())) for p in papers],
+        },
+        "page": PAPER_PAGE,
+        "threshold": OVERVIEW_PAPERS,
+        "options": vis_options(len(nodes)),
+        "kinds": [
+            {
+                "kind": kind.value,
+                "name": STYLES[kind].name,
+                "shape": STYLES[kind].shape,
+                "color": STYLES[kind].color,
+            }
+            for kind in OVERVIEW_KINDS
+        ],
+        "counts": {kind.value: len(tables.of_kind(kind)) for kind in Kind},
+        "relations": [{"relation": name, **style} for name, style in EDGE_STYLES.items()],
+        "areas": [str(area) for area in AREAS if str(area) in figure],
+        "ring": {
+            "r": layout.ring,
+            "font": RING_FONT,
+            "color": LABEL_COLOUR,
+            "bold": BOLD_SIZE,
+            "threshold": RING_LABEL_THRESHOLD,
+        },
+        "caption": CAPTION_FONT,
+        "regions": layout.regions,
+        "view": list(layout.bounds),
+        "sector": SECTOR_COLOUR,
+        "stats": overview_stats(tables).as_json(),
+    }
+
+
+def _overview_note(tables: FigureTables) -> str:
+    """The line under the overview picture's key: what is counted rather than drawn."""
+    counts = {kind: len(tables.of_kind(kind)) for kind in (Kind.PAPER, Kind.MODEL, Kind.REPOSITORY)}
+    return (
+        f"{counts[Kind.PAPER]:,} papers (counted by technique), {counts[Kind.MODEL]:,} models "
+        f"and {counts[Kind.REPOSITORY]:,} repositories are not drawn"
+    )
 
 
 def _environment() -> Environment:
@@ -412,7 +588,7 @@ def _csp_hash(text: str) -> str:
 # The picture -----------------------------------------------------------------------------
 
 
-def _render_svg(figure: nx.Graph, layout: Layout, title: str) -> bytes:
+def _render_svg(figure: nx.Graph, layout: Layout, title: str, note: str = "") -> bytes:
     positions = layout.positions
     left, top, right, bottom = layout.bounds
     left, top, right, bottom = left - 40, top - 160, right + 40, bottom + 40
@@ -432,10 +608,10 @@ def _render_svg(figure: nx.Graph, layout: Layout, title: str) -> bytes:
         for node in nodes_of(figure, kind):
             size = STYLES[kind].size
             if kind is Kind.TECHNIQUE:
-                size = technique_size(len(neighbours_of(figure, node, Kind.PAPER)))
+                size = technique_size(_paper_count(figure, node))
             lines += _svg_node(kind, *positions[node], size, figure.nodes[node]["name"])
     lines += _svg_ring_labels(figure, layout)
-    lines += _svg_legend(left + 40, top + 50, title)
+    lines += _svg_legend(left + 40, top + 50, title, note)
     lines.append("</svg>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -529,7 +705,7 @@ def _svg_ring_labels(figure: nx.Graph, layout: Layout) -> Iterator[str]:
     for technique in nodes_of(figure, Kind.TECHNIQUE):
         x, y = layout.positions[technique]
         name = _xml_text(figure.nodes[technique]["name"])
-        size = technique_size(len(neighbours_of(figure, technique, Kind.PAPER)))
+        size = technique_size(_paper_count(figure, technique))
         bold = ' font-weight="bold"' if size >= BOLD_SIZE else ""
         gap = size + 6
         if technique not in layout.on_ring:
@@ -551,10 +727,14 @@ def _svg_ring_labels(figure: nx.Graph, layout: Layout) -> Iterator[str]:
     yield "</g>"
 
 
-def _svg_legend(x: float, y: float, title: str) -> Iterator[str]:
+def _svg_legend(x: float, y: float, title: str, note: str = "") -> Iterator[str]:
+    """The title, a key to the kinds drawn (all but papers and their things under a note), and
+    the credit."""
     yield f'<g font-size="22" fill="#1d1d1f"><text x="{x:.1f}" y="{y:.1f}" font-weight="bold">'
     yield f"{_xml_text(title)}</text>"
-    for i, (kind, style) in enumerate(STYLES.items()):
+    kinds = [kind for kind in STYLES if not note or kind in OVERVIEW_KINDS]
+    for i, kind in enumerate(kinds):
+        style = STYLES[kind]
         cx, cy = x + 14 + i * 200, y + 40
         if kind is Kind.AREA:
             yield (
@@ -565,6 +745,8 @@ def _svg_legend(x: float, y: float, title: str) -> Iterator[str]:
             element, _, _ = next(_svg_node(kind, cx, cy, 9, "")).partition("<title>")
             yield element + f"</{element[1:].split(' ', 1)[0]}>"
         yield f'<text x="{cx + 22:.1f}" y="{cy + 7:.1f}">{_xml_text(style.name)}</text>'
+    if note:
+        yield f'<text x="{x + 14 + len(kinds) * 200:.1f}" y="{y + 47:.1f}">{_xml_text(note)}</text>'
     yield (
         f'<text x="{x:.1f}" y="{y + 82:.1f}" font-size="16" fill="#555555">'
         f"{_xml_text(CREDIT)}</text>"

@@ -1,15 +1,19 @@
-"""The connection figure as a networkx graph, and what networkx tells about it."""
+"""The connection figure read from a store: its tables, its networkx graph, and its numbers."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from dllm_kg.identifiers import ALLOWED_SCHEMES
@@ -54,11 +58,91 @@ NAME_PROPERTIES = {
 EXACT_BETWEENNESS_LIMIT = 1500
 #: How many source nodes the estimate uses (seeded, so the same graph gives the same numbers).
 BETWEENNESS_SAMPLE = 48
+#: An http(s) address with a host and no space or control character: safe at a glance.
+_PLAIN_HTTP = re.compile(r"https?://[^/?#\x00-\x20][^\x00-\x20]*\Z", re.IGNORECASE)
 #: Words left in lower case when a name is made from an IRI.
 _SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on"})
 
 
-def connection_graph(graph: Graph) -> nx.Graph:
+@dataclass(frozen=True)
+class FigureTables:
+    """What the figure is drawn from, read from the store in a few set-at-a-time passes.
+
+    :param kinds: each node's kind, by IRI; the four areas always among them.
+    :param names: each node's name (title or label, plain text), by IRI.
+    :param links: each node's http(s) links, sorted, by IRI.
+    :param edges: the drawn edges (subject, object) with their relation, sorted.
+    :param technique_areas: each technique's areas (its ``belongsToArea``), sorted.
+    :param paper_areas: each paper's areas, direct or through techniques, in area order.
+    :param direct: the ``hasArea`` edges drawn: a paper's area that none of its techniques
+        reaches, sorted.
+    """
+
+    kinds: dict[str, Kind]
+    names: dict[str, str]
+    links: dict[str, tuple[str, ...]]
+    edges: list[tuple[str, str, str]]
+    technique_areas: dict[str, tuple[str, ...]]
+    paper_areas: dict[str, tuple[str, ...]]
+    direct: list[tuple[str, str]]
+
+    def of_kind(self, kind: Kind) -> list[str]:
+        """The nodes of one kind, sorted."""
+        return list(self._by_kind[kind])
+
+    @cached_property
+    def _by_kind(self) -> dict[Kind, tuple[str, ...]]:
+        nodes: dict[Kind, list[str]] = {kind: [] for kind in Kind}
+        for node in sorted(self.kinds):
+            nodes[self.kinds[node]].append(node)
+        return {kind: tuple(found) for kind, found in nodes.items()}
+
+    @cached_property
+    def technique_papers(self) -> dict[str, list[str]]:
+        """Each technique's papers (sorted), every technique included."""
+        papers: dict[str, list[str]] = {t: [] for t in self.of_kind(Kind.TECHNIQUE)}
+        for subject, obj, relation in self.edges:
+            if relation == "usesTechnique":
+                papers[obj].append(subject)
+        return papers
+
+
+def figure_tables(store: ox.Store) -> FigureTables:
+    """Read the figure's nodes, names, links and edges from the store (default graph).
+
+    One pass per property: the class of each node (``rdf:type``), each relation, each name
+    property and ``dllm:link``. Blank nodes and literals never become nodes.
+    """
+    kinds = _kinds(store)
+    edges: dict[tuple[str, str], str] = {}
+    direct: list[tuple[str, str]] = []
+    for prop, (subject_kind, object_kind) in RELATIONS.items():
+        relation = prop.split("#")[-1]
+        found = direct if prop == DLLM.hasArea else None
+        for subject, obj in _pairs(store, prop):
+            if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode):
+                continue
+            s, o = subject.value, obj.value
+            own = kinds.setdefault(s, subject_kind) == subject_kind
+            if not (kinds.setdefault(o, object_kind) == object_kind and own):
+                continue
+            if found is not None:
+                found.append((s, o))
+            else:
+                edges[(s, o)] = relation
+    technique_areas, paper_areas, drawn = _reach(kinds, edges, direct)
+    return FigureTables(
+        kinds=kinds,
+        names=_names_of(store, kinds),
+        links=_links_of(store, kinds),
+        edges=[(s, o, relation) for (s, o), relation in sorted(edges.items())],
+        technique_areas=technique_areas,
+        paper_areas=paper_areas,
+        direct=drawn,
+    )
+
+
+def connection_graph(store: ox.Store) -> nx.Graph:
     """The figure's graph: areas, techniques, papers, models and repositories, and their links.
 
     Nodes are IRIs (strings) with the attributes ``kind`` (a :class:`Kind` value), ``name``
@@ -69,38 +153,42 @@ def connection_graph(graph: Graph) -> nx.Graph:
     The four areas are always nodes. Nodes and edges are added in sorted order.
 
     >>> from dllm_kg.namespaces import PAPER, TECHNIQUE, DATA_LAYER
-    >>> g = Graph()
-    >>> g += [(PAPER.p, DLLM.usesTechnique, TECHNIQUE.t)]
-    >>> g += [(TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER)]
-    >>> figure = connection_graph(g)
+    >>> store = iri_store([
+    ...     (PAPER.p, DLLM.usesTechnique, TECHNIQUE.t),
+    ...     (TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER),
+    ... ])
+    >>> figure = connection_graph(store)
     >>> figure.number_of_nodes(), figure.nodes[str(PAPER.p)]["areas"]
     (6, ('https://w3id.org/dllm-kg/area/data-layer',))
     """
-    kinds = _kinds(graph)
-    edges: dict[tuple[str, str], str] = {}
-    direct_areas: list[tuple[str, str]] = []
-    for prop, (subject_kind, object_kind) in RELATIONS.items():
-        for subject, obj in graph.subject_objects(prop):
-            if not isinstance(subject, URIRef) or not isinstance(obj, URIRef):
-                continue
-            kinds.setdefault(str(subject), subject_kind)
-            kinds.setdefault(str(obj), object_kind)
-            if kinds[str(subject)] != subject_kind or kinds[str(obj)] != object_kind:
-                continue
-            if prop == DLLM.hasArea:
-                direct_areas.append((str(subject), str(obj)))
-            else:
-                edges[(str(subject), str(obj))] = prop.split("#")[-1]
+    return figure_graph(figure_tables(store))
+
+
+def figure_graph(tables: FigureTables) -> nx.Graph:
+    """The tables as a networkx graph (see :func:`connection_graph`)."""
+    areas = {**tables.technique_areas, **tables.paper_areas}
     figure = nx.Graph()
-    for node in sorted(kinds):
-        kind = kinds[node]
+    for node in sorted(tables.kinds):
+        extra = {"areas": areas[node]} if node in areas else {}
         figure.add_node(
-            node, kind=kind.value, name=_name(graph, URIRef(node), kind), links=_links(graph, node)
+            node,
+            kind=tables.kinds[node].value,
+            name=tables.names[node],
+            links=tables.links.get(node, ()),
+            **extra,
         )
-    for (subject, obj), relation in sorted(edges.items()):
+    for subject, obj, relation in tables.edges:
         figure.add_edge(subject, obj, relation=relation)
-    _add_areas(figure, direct_areas)
+    for paper, area in tables.direct:
+        figure.add_edge(paper, area, relation="hasArea")
     return figure
+
+
+def iri_store(triples: Iterable[tuple[str, str, str]]) -> ox.Store:
+    """A store holding these triples of IRIs in its default graph (for examples and tests)."""
+    store = ox.Store()
+    store.extend(ox.Quad(*(ox.NamedNode(str(term)) for term in triple)) for triple in triples)
+    return store
 
 
 def nodes_of(figure: nx.Graph, kind: Kind) -> list[str]:
@@ -122,6 +210,8 @@ def safe_link(link: str) -> bool:
     >>> safe_link("https://arxiv.org/abs/2308.13894"), safe_link("javascript:alert(1)")
     (True, False)
     """
+    if _PLAIN_HTTP.match(link):  # the usual case, decided without splitting the address
+        return True
     parts = urlsplit(link)
     return parts.scheme.lower() in ALLOWED_SCHEMES and bool(parts.netloc)
 
@@ -184,11 +274,12 @@ def figure_stats(figure: nx.Graph, top: int = 10, components: int = 5) -> Stats:
     techniques (betweenness centrality), and the largest connected components.
 
     >>> from dllm_kg.namespaces import PAPER, TECHNIQUE, DATA_LAYER, SECURITY_AND_PRIVACY
-    >>> g = Graph()
-    >>> g += [(PAPER.p, DLLM.usesTechnique, TECHNIQUE.t)]
-    >>> g += [(PAPER.p, DLLM.hasArea, SECURITY_AND_PRIVACY)]
-    >>> g += [(TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER)]
-    >>> stats = figure_stats(connection_graph(g))
+    >>> store = iri_store([
+    ...     (PAPER.p, DLLM.usesTechnique, TECHNIQUE.t),
+    ...     (PAPER.p, DLLM.hasArea, SECURITY_AND_PRIVACY),
+    ...     (TECHNIQUE.t, DLLM.belongsToArea, DATA_LAYER),
+    ... ])
+    >>> stats = figure_stats(connection_graph(store))
     >>> [(r.name, r.score) for r in stats.bridges]
     [('P', 2)]
     >>> [(r.name, r.score) for r in stats.papers_per_area if r.score]
@@ -219,43 +310,241 @@ def figure_stats(figure: nx.Graph, top: int = 10, components: int = 5) -> Stats:
     )
 
 
-def _kinds(graph: Graph) -> dict[str, Kind]:
+def overview_graph(tables: FigureTables) -> nx.Graph:
+    """The overview's graph: areas and techniques, and which area each technique belongs to.
+
+    Techniques carry ``papers`` (how many papers use them) and are named with that count,
+    e.g. ``LoRA (1,204)``, so the layout leaves room for the count in their labels.
+    """
+    counts = {t: len(papers) for t, papers in tables.technique_papers.items()}
+    overview = nx.Graph()
+    for node in sorted(tables.of_kind(Kind.AREA) + tables.of_kind(Kind.TECHNIQUE)):
+        kind = tables.kinds[node]
+        name = tables.names[node]
+        extra: dict[str, object] = {}
+        if kind is Kind.TECHNIQUE:
+            name = f"{name} ({counts[node]:,})"
+            extra = {"areas": tables.technique_areas[node], "papers": counts[node]}
+        overview.add_node(
+            node, kind=kind.value, name=name, links=tables.links.get(node, ()), **extra
+        )
+    for subject, obj, relation in tables.edges:
+        if relation == "belongsToArea":
+            overview.add_edge(subject, obj, relation=relation)
+    return overview
+
+
+def overview_stats(tables: FigureTables, top: int = 10, components: int = 5) -> Stats:
+    """The figure's numbers without a networkx graph of every node, for figures of any size.
+
+    Counts, areas, bridges and components are those of :func:`figure_stats` on the same
+    figure. Betweenness is exact, on the techniques' projection: techniques and areas, a
+    technique joined to its areas and to every technique or area a paper shares with it
+    (:func:`technique_projection`), so it costs as little at 100,000 papers as at 100.
+    """
+    papers = tables.of_kind(Kind.PAPER)
+    degree = _degrees(tables)
+    per_area = Counter(area for paper in papers for area in tables.paper_areas[paper])
+    bridges = heapq.nsmallest(
+        top,
+        (p for p in papers if tables.paper_areas[p]),
+        key=lambda p: (-len(tables.paper_areas[p]), -degree[p], tables.names[p], p),
+    )
+    groups = _union_components(tables)
+    return Stats(
+        nodes=len(tables.kinds),
+        edges=len(tables.edges) + len(tables.direct),
+        papers=len(papers),
+        papers_per_area=tuple(
+            Ranked(a, tables.names[a], per_area[a])
+            for a in sorted(tables.of_kind(Kind.AREA), key=_area_order)
+        ),
+        papers_without_area=sum(1 for p in papers if not tables.paper_areas[p]),
+        bridges=tuple(
+            Ranked(
+                p,
+                tables.names[p],
+                len(tables.paper_areas[p]),
+                tuple(tables.names[a] for a in tables.paper_areas[p]),
+            )
+            for p in bridges
+        ),
+        central_techniques=_projected_central(tables, top),
+        components=tuple(_table_component(tables, nodes, degree) for nodes in groups[:components]),
+        component_count=len(groups),
+        sample=0,
+    )
+
+
+def technique_projection(tables: FigureTables) -> nx.Graph:
+    """Techniques and areas; a technique joined to its areas, and to each technique or area
+    that one of its papers also has (a paper's techniques and directly drawn areas)."""
+    projection = nx.Graph()
+    projection.add_nodes_from(tables.of_kind(Kind.TECHNIQUE) + tables.of_kind(Kind.AREA))
+    around: dict[str, set[str]] = {}
+    for subject, obj, relation in tables.edges:
+        if relation == "belongsToArea":
+            projection.add_edge(subject, obj)
+        elif relation == "usesTechnique":
+            around.setdefault(subject, set()).add(obj)
+    for paper, area in tables.direct:
+        around.setdefault(paper, set()).add(area)
+    pairs = {pair for near in around.values() for pair in itertools.combinations(sorted(near), 2)}
+    projection.add_edges_from(sorted(pairs))
+    return projection
+
+
+def _projected_central(tables: FigureTables, top: int) -> tuple[Ranked, ...]:
+    projection = technique_projection(tables)
+    centrality = nx.betweenness_centrality(projection)
+    counts = {t: len(papers) for t, papers in tables.technique_papers.items()}
+    techniques = [t for t in counts if centrality.get(t, 0) > 0]
+    ranked = sorted(techniques, key=lambda t: (-round(centrality[t], 6), tables.names[t]))
+    return tuple(
+        Ranked(t, tables.names[t], round(centrality[t], 4), (f"{counts[t]} papers",))
+        for t in ranked[:top]
+    )
+
+
+def _degrees(tables: FigureTables) -> Counter[str]:
+    degree: Counter[str] = Counter()
+    for subject, obj, _ in tables.edges:
+        degree[subject] += 1
+        degree[obj] += 1
+    for paper, area in tables.direct:
+        degree[paper] += 1
+        degree[area] += 1
+    return degree
+
+
+def _union_components(tables: FigureTables) -> list[list[str]]:
+    """The connected components (nodes sorted), largest first: union-find over the edges."""
+    parent = {node: node for node in tables.kinds}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    pairs = [(s, o) for s, o, _ in tables.edges] + tables.direct
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[str, list[str]] = {}
+    for node in sorted(tables.kinds):
+        groups.setdefault(root(node), []).append(node)
+    return sorted(groups.values(), key=lambda nodes: (-len(nodes), nodes[0]))
+
+
+def _table_component(tables: FigureTables, nodes: list[str], degree: Counter[str]) -> Component:
+    kinds = Counter(tables.kinds[node] for node in nodes)
+    hub = min(nodes, key=lambda node: (-degree[node], node))
+    return Component(
+        size=len(nodes),
+        kinds={kind.value: kinds[kind] for kind in Kind if kinds[kind]},
+        hub=hub,
+        hub_name=tables.names[hub],
+    )
+
+
+def _pairs(store: ox.Store, prop: str) -> Iterator[tuple[ox.Term, ox.Term]]:
+    """The (subject, object) pairs of one property in the default graph."""
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None, ox.DefaultGraph()):
+        yield quad.subject, quad.object
+
+
+def _kinds(store: ox.Store) -> dict[str, Kind]:
     kinds: dict[str, Kind] = {str(area): Kind.AREA for area in AREAS}
-    for kind, klass in KIND_CLASSES.items():
-        for node in graph.subjects(RDF.type, klass, unique=True):
-            if isinstance(node, URIRef):
-                kinds.setdefault(str(node), kind)
+    kind_of = {ox.NamedNode(str(klass)): kind for kind, klass in KIND_CLASSES.items()}
+    typed: dict[str, Kind] = {}
+    for klass, kind in kind_of.items():
+        quads = store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), klass, ox.DefaultGraph())
+        for quad in quads:
+            if isinstance(quad.subject, ox.NamedNode):
+                typed.setdefault(quad.subject.value, kind)
+    for node in sorted(typed):
+        kinds.setdefault(node, typed[node])
     return kinds
 
 
-def _name(graph: Graph, node: URIRef, kind: Kind) -> str:
-    for prop in NAME_PROPERTIES[kind]:
-        values = [value for value in graph.objects(node, prop) if isinstance(value, Literal)]
-        if values:
-            values.sort(key=lambda v: (v.language not in (None, "en"), v.language or "", str(v)))
-            return str(values[0])
-    return area_name(str(node))
+def _names_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, str]:
+    """Each node's name: the first name property of its kind that it has, else one from its IRI.
+
+    Among several values of one property, an untagged or English one comes first, then the
+    lowest by language tag and text.
+    """
+    values: dict[str, dict[str, ox.Literal]] = {}
+    for prop in {prop for props in NAME_PROPERTIES.values() for prop in props}:
+        best = values.setdefault(str(prop), {})
+        for node, value in _pairs(store, prop):
+            key = node.value
+            if not isinstance(value, ox.Literal) or key not in kinds:
+                continue
+            if key not in best or _name_order(value) < _name_order(best[key]):
+                best[key] = value
+    order = {kind: [values[str(prop)] for prop in props] for kind, props in NAME_PROPERTIES.items()}
+    names = {}
+    for node, kind in kinds.items():
+        for found in order[kind]:
+            literal = found.get(node)
+            if literal is not None:
+                names[node] = literal.value
+                break
+        else:
+            names[node] = area_name(node)
+    return names
 
 
-def _links(graph: Graph, node: str) -> tuple[str, ...]:
-    links = {str(link) for link in graph.objects(URIRef(node), DLLM.link)}
-    return tuple(sorted(link for link in links if safe_link(link)))
+def _name_order(value: ox.Literal) -> tuple[bool, str, str]:
+    return (value.language not in (None, "en"), value.language or "", value.value)
 
 
-def _add_areas(figure: nx.Graph, direct: Iterable[tuple[str, str]]) -> None:
-    """Set ``areas`` on techniques and papers; draw the direct paper-area edges still missing."""
-    for technique in nodes_of(figure, Kind.TECHNIQUE):
-        figure.nodes[technique]["areas"] = tuple(neighbours_of(figure, technique, Kind.AREA))
-    reached: dict[str, set[str]] = {}
-    for paper in nodes_of(figure, Kind.PAPER):
-        techniques = neighbours_of(figure, paper, Kind.TECHNIQUE)
-        reached[paper] = {a for t in techniques for a in figure.nodes[t]["areas"]}
-    for paper, area in sorted(direct):
-        if area not in reached[paper]:
-            figure.add_edge(paper, area, relation="hasArea")
-    for paper, areas in reached.items():
-        areas |= set(neighbours_of(figure, paper, Kind.AREA))
-        figure.nodes[paper]["areas"] = tuple(sorted(areas, key=_area_order))
+def _links_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, tuple[str, ...]]:
+    first: dict[str, str] = {}
+    more: dict[str, set[str]] = {}
+    for node, link in _pairs(store, DLLM.link):
+        key, value = node.value, link.value
+        if key in kinds and (_PLAIN_HTTP.match(value) or safe_link(value)):
+            if key not in first:
+                first[key] = value
+            else:
+                more.setdefault(key, {first[key]}).add(value)
+    links = {node: (link,) for node, link in first.items()}
+    links.update((node, tuple(sorted(found))) for node, found in more.items())
+    return links
+
+
+def _reach(
+    kinds: Mapping[str, Kind],
+    edges: Mapping[tuple[str, str], str],
+    direct: Iterable[tuple[str, str]],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], list[tuple[str, str]]]:
+    """The areas of techniques and papers, and the direct paper-area edges still to draw.
+
+    A technique's areas are those it belongs to (sorted); a paper's, those of its techniques
+    and those given directly (in area order). A direct area is drawn as an edge only where
+    none of the paper's techniques leads there.
+    """
+    technique_areas: dict[str, list[str]] = {t: [] for t, k in kinds.items() if k is Kind.TECHNIQUE}
+    for (subject, obj), relation in edges.items():
+        if relation == "belongsToArea":
+            technique_areas[subject].append(obj)
+    techniques = {t: tuple(sorted(areas)) for t, areas in technique_areas.items()}
+    reached: dict[str, set[str]] = {p: set() for p, k in kinds.items() if k is Kind.PAPER}
+    for (subject, obj), relation in edges.items():
+        if relation == "usesTechnique":
+            reached[subject].update(techniques[obj])
+    drawn = [(paper, area) for paper, area in sorted(direct) if area not in reached[paper]]
+    papers = {paper: set(areas) for paper, areas in reached.items()}
+    for paper, area in drawn:
+        papers[paper].add(area)
+    return (
+        techniques,
+        {paper: tuple(sorted(areas, key=_area_order)) for paper, areas in papers.items()},
+        drawn,
+    )
 
 
 def _area_order(area: str) -> tuple[int, str]:
