@@ -78,3 +78,18 @@ def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(tmp_path: Path
     assert result.returncode == 2
     assert result.stderr.startswith("dllm-kg: error: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_build_spinner_names_every_stage_of_the_pipeline() -> None:
+    from dllm_kg.cli import STAGE_NAMES
+    from dllm_kg.pipeline import STAGES
+
+    assert tuple(STAGE_NAMES) == STAGES
+
+
+def test_a_build_stage_by_stage_reports_each_stage_once_in_order(tmp_path: Path) -> None:
+    from dllm_kg.pipeline import STAGES, build
+
+    seen: list[str] = []
+    build(None, tmp_path / "out", on_stage=seen.append)
+    assert seen == [*STAGES, "done"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -66,13 +67,37 @@ def build_command(
     from dllm_kg.records import Severity
 
     try:
-        result = build(source, out, label=str(source) if source else None, strict=strict)
+        with build_progress() as on_stage:
+            label = str(source) if source else None
+            result = build(source, out, label=label, strict=strict, on_stage=on_stage)
     except DllmKgError as error:
         fail(str(error))
     print_summary(result, out)
     if strict and not result.conforms:
         violations = len(result.findings_of(Severity.VIOLATION))
         fail(f"{violations} violations; nothing written (--strict)", code=1)
+
+
+@contextmanager
+def build_progress() -> Iterator[Callable[[str], None]]:
+    """On a terminal, a spinner on stderr that names the build's stage; elsewhere, nothing."""
+    if not errors.is_terminal:
+        yield lambda stage: None
+        return
+    with errors.status("reading the list") as status:
+        yield lambda stage: status.update(f"{STAGE_NAMES.get(stage, stage)}")
+
+
+#: What the spinner says during each stage of a build (dllm_kg.pipeline.STAGES).
+STAGE_NAMES = {
+    "parse": "reading the list",
+    "graph": "making the graph (annotations, derived areas)",
+    "store": "storing the graph",
+    "check": "checking it against the shapes",
+    "exports": "writing Turtle, N-Triples and JSON-LD",
+    "figure": "drawing the figure",
+    "write": "writing the files",
+}
 
 
 def print_summary(result: BuildResult, out: Path) -> None:
