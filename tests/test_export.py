@@ -274,3 +274,16 @@ def test_json_ld_keeps_every_kind_of_literal() -> None:
     document["@context"] = export.context()["@context"]
     read_back = set(ox.parse(json.dumps(document).encode(), format=ox.RdfFormat.JSON_LD))
     assert {quad.triple for quad in read_back} == {quad.triple for quad in store}
+
+
+def test_a_build_with_helper_processes_writes_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large list is stored and serialised in other processes; the files must not change."""
+    build(None, tmp_path / "alone")
+    monkeypatch.setattr(pipeline, "PARALLEL_ABOVE", 0)
+    build(None, tmp_path / "helped")
+    alone, helped = (sorted((tmp_path / n).iterdir()) for n in ("alone", "helped"))
+    assert [path.name for path in alone] == [path.name for path in helped]
+    for a, b in zip(alone, helped, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

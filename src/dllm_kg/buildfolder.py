@@ -57,8 +57,10 @@ def check_output_folder(out_dir: Path, names: tuple[str, ...] = ()) -> None:
     _check(out_dir, names)
 
 
-def write_build(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
+def write_build(files: Mapping[str, bytes | Path], out_dir: Path) -> list[Path]:
     """Write a build's files into ``out_dir``; a failure leaves the folder as it was.
+
+    A file is given as its bytes, or as the path of a file written already, which is moved.
 
     Files of an earlier build that this build does not write again are removed, if they are
     still as that build wrote them. Nothing else in the folder is touched.
@@ -168,12 +170,17 @@ def _finish_or_drop(out_dir: Path) -> None:
         shutil.rmtree(staging)
 
 
-def _stage(files: Mapping[str, bytes], staging: Path) -> None:
+def _stage(files: Mapping[str, bytes | Path], staging: Path) -> None:
     """Write every file and the new manifest into the staging folder, then flag it complete."""
     staging.mkdir()
-    for name, data in files.items():
-        (staging / name).write_bytes(data)
-    manifest = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+    manifest = {}
+    for name, data in sorted(files.items()):
+        if isinstance(data, Path):
+            shutil.move(data, staging / name)
+            manifest[name] = digest(staging / name)
+        else:
+            (staging / name).write_bytes(data)
+            manifest[name] = hashlib.sha256(data).hexdigest()
     document = json.dumps({"generator": "dllm-kg", "files": manifest}, indent=1) + "\n"
     (staging / MANIFEST_FILE).write_text(document, encoding="utf-8")
     _fsync_tree(staging)

@@ -30,9 +30,6 @@ from dllm_kg.graph import (
     Triple,
     group_models,
     group_papers,
-    load_store,
-    ntriples_document,
-    vocabulary_triples,
 )
 from dllm_kg.namespaces import AGENT, ANNOTATION, AREA, DLLM, MODEL, PAPER, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.parse import parse_file
@@ -227,13 +224,8 @@ def _annotation_of(
     )
 
 
-def derive_areas(annotation: Iterable[Triple]) -> list[Triple]:
-    """What the rules in queries/rules/ construct from the vocabularies and the annotations.
-
-    The rules run on pyoxigraph, over the vocabulary files and the annotation triples only:
-    the list's own rows are not needed to derive areas, and leaving them out keeps this fast.
-    """
-    store = load_store(ntriples_document(chain(vocabulary_triples(), annotation)))
+def derived_triples(store: ox.Store) -> list[Triple]:
+    """What the rules in queries/rules/ construct from a graph (the areas of each paper)."""
     return [
         _triple(line)
         for rule in rule_queries()
@@ -254,8 +246,7 @@ def rule_queries() -> tuple[str, ...]:
 
 
 def annotation_triples_of(parsed: ParsedList) -> list[Triple]:
-    """Every paper's annotation (curated, else tagged), the agents, base models and the areas
-    derived from the annotations."""
+    """Every paper's annotation (curated, else tagged), the agents and the base models."""
     annotations = load_annotations()
     papers = group_papers(parsed.papers)
     titles = {key: rows[0].title for key, rows in papers.items()}
@@ -269,12 +260,11 @@ def annotation_triples_of(parsed: ParsedList) -> list[Triple]:
         for key, title in titles.items()
         if key not in annotations
     )
-    annotation = list(chain(curated_triples(annotations, titles), *tagged))
     return [
         *agent_triples(),
         *model_triples(load_models()),
-        *annotation,
-        *derive_areas(annotation),
+        *curated_triples(annotations, titles),
+        *chain.from_iterable(tagged),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
@@ -58,10 +59,29 @@ def render_exports(store: ox.Store, ntriples: bytes | None = None) -> dict[str, 
     """
     if ntriples is None:
         ntriples = sorted_ntriples(store)
+    return {**render_serialisations(ntriples), **render_descriptions(store)}
+
+
+def render_serialisations(ntriples: bytes) -> dict[str, bytes]:
+    """The graph's three downloads (Turtle, N-Triples, JSON-LD), from its sorted N-Triples."""
     return {
         TURTLE_FILE: comment_block(NOTICE) + turtle(_parsed(ntriples)),
         NTRIPLES_FILE: comment_block(NOTICE) + ntriples,
         JSONLD_FILE: json_ld(ntriples),
+    }
+
+
+def write_serialisations(ntriples: Path, folder: Path) -> dict[str, Path]:
+    """Write :func:`render_serialisations` of an N-Triples file into ``folder``: their paths."""
+    files = render_serialisations(ntriples.read_bytes())
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return {name: folder / name for name in files}
+
+
+def render_descriptions(store: ox.Store) -> dict[str, bytes]:
+    """The files that describe the downloads: the JSON-LD context and the VoID description."""
+    return {
         CONTEXT_FILE: _json_bytes(context()),
         VOID_FILE: comment_block(NOTICE) + turtle(_parsed(sorted_document(void_triples(store)))),
     }

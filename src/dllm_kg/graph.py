@@ -92,10 +92,14 @@ def build_store(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PA
     return load_store(sorted_document(triples))
 
 
-def load_store(ntriples: bytes, path: Path | None = None) -> ox.Store:
-    """A store holding an N-Triples document: in memory, or on disk in a new folder."""
+def load_store(ntriples: bytes | Path, path: Path | None = None) -> ox.Store:
+    """A store holding an N-Triples document (its bytes or its file): in memory, or on disk in
+    a new folder ``path``."""
     store = ox.Store(str(path)) if path is not None else ox.Store()
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    if isinstance(ntriples, Path):
+        store.bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

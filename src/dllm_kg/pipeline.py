@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from dllm_kg.beside import Beside, serialised_files
 from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE, FIGURE_FILE, PAGE_FILE
-from dllm_kg.export import EXPORT_FILES, class_counts, render_exports
+from dllm_kg.export import EXPORT_FILES, class_counts, render_descriptions
 from dllm_kg.graph import load_store
 from dllm_kg.namespaces import DLLM
 from dllm_kg.records import Finding, ParsedList, Severity
@@ -23,6 +24,9 @@ from dllm_kg.terms import rdflib_graph
 
 #: The stages of a build, in order (see :func:`build`'s ``on_stage``).
 STAGES = ("parse", "graph", "store", "check", "exports", "figure", "write")
+#: Above this many bytes of N-Triples (about 70,000 triples), a build stores the graph and
+#: writes its downloads in two helper processes while it checks and draws the graph itself.
+PARALLEL_ABOVE = 10_000_000
 #: The files a build writes into its output folder; it never touches any other.
 BUILD_FILES = (*EXPORT_FILES, PAGE_FILE, FIGURE_FILE)
 
@@ -51,27 +55,33 @@ class BuildResult:
         return [finding for finding in self.findings if finding.severity is severity]
 
 
-def read(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, bytes]:
-    """Parse a list (the bundled one by default) and make its whole graph as sorted N-Triples."""
+def read(
+    source: Path | None = None, label: str | None = None
+) -> tuple[ParsedList, bytes, ox.Store]:
+    """Parse a list (the bundled one by default) and make its whole graph (:func:`graph_of`)."""
     from dllm_kg.parse import parse_file
 
     parsed = parse_file(source or DEFAULT_SOURCE, label)
-    return parsed, graph_document(parsed)
+    return parsed, *graph_of(parsed)
 
 
-def graph_document(parsed: ParsedList) -> bytes:
-    """A parsed list's whole graph (records, vocabularies, annotations) as sorted N-Triples."""
-    from dllm_kg.curate import annotation_triples_of
-    from dllm_kg.graph import list_triples, sorted_document, vocabulary_triples
+def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
+    """A parsed list's whole graph (records, vocabularies, annotations, and what the rules of
+    queries/rules/ derive from them), as sorted N-Triples and in an in-memory store."""
+    from dllm_kg.curate import annotation_triples_of, derived_triples
+    from dllm_kg.graph import list_triples, ntriples_document, sorted_document, vocabulary_triples
 
-    triples = chain(vocabulary_triples(), list_triples(parsed), annotation_triples_of(parsed))
-    return sorted_document(triples)
+    triples = [*vocabulary_triples(), *list_triples(parsed), *annotation_triples_of(parsed)]
+    store = load_store(ntriples_document(triples))
+    derived = derived_triples(store)
+    store.bulk_load(ntriples_document(derived), format=ox.RdfFormat.N_TRIPLES)
+    return sorted_document(chain(triples, derived)), store
 
 
 def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, ox.Store]:
     """Parse a list (the bundled one by default) and build its whole graph in memory."""
-    parsed, ntriples = read(source, label)
-    return parsed, load_store(ntriples)
+    parsed, _, store = read(source, label)
+    return parsed, store
 
 
 def stored_graph(source: Path | None = None, label: str | None = None) -> StoredGraph:
@@ -104,20 +114,24 @@ def build(
     stage("parse")
     parsed = parse_file(source or DEFAULT_SOURCE, label)
     stage("graph")
-    ntriples = graph_document(parsed)
-    stage("store")
-    store = store_graph(ntriples, source, label).store
-    stage("check")
-    _, _, findings = validate(rdflib_graph(store), parsed.findings)
-    if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
-        stage("done")
-        return BuildResult(parsed, store, [], tuple(findings))
-    stage("exports")
-    exports = render_exports(store, ntriples)
-    stage("figure")
-    figures = render_figures(store)
-    stage("write")
-    files = write_build({**exports, **figures}, out_dir)
+    ntriples, store = graph_of(parsed)
+    with Beside(ntriples, parallel=len(ntriples) > PARALLEL_ABOVE) as beside:
+        stage("store")
+        stored = beside.run("store", str(source or DEFAULT_SOURCE), label or "")
+        serialised = beside.run("serialise")
+        stage("check")
+        _, _, findings = validate(rdflib_graph(store), parsed.findings)
+        if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
+            stored.result()
+            stage("done")
+            return BuildResult(parsed, store, [], tuple(findings))
+        stage("exports")
+        exports = {**serialised_files(serialised.result()), **render_descriptions(store)}
+        stage("figure")
+        figures = render_figures(store)
+        stage("write")
+        files = write_build({**exports, **figures}, out_dir)
+        stored.result()
     stage("done")
     return BuildResult(parsed, store, files, tuple(findings))
 

@@ -100,10 +100,10 @@ def find_stored(source: Path | None = None, label: str | None = None) -> StoredG
 
 
 def store_graph(
-    ntriples: bytes, source: Path | None = None, label: str | None = None
+    ntriples: bytes | Path, source: Path | None = None, label: str | None = None
 ) -> StoredGraph:
-    """Store a list's graph, given as N-Triples, in the cache; return it opened from there,
-    read-only."""
+    """Store a list's graph, given as N-Triples (bytes or a file), in the cache; return it
+    opened from there, read-only."""
     source, label = _named(source, label)
     key = _readable_key(source, label)
     root = cache_dir()
@@ -135,7 +135,7 @@ def _readable_key(source: Path, label: str) -> str:
         raise StoreError(f"{source}: cannot be read ({error.strerror})") from None
 
 
-def _write_entry(ntriples: bytes, folder: Path, label: str, key: str) -> None:
+def _write_entry(ntriples: bytes | Path, folder: Path, label: str, key: str) -> None:
     """Write a store and its description into a new cache entry's folder."""
     on_disk = load_store(ntriples, folder / STORE_DIR)
     on_disk.flush()
