@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef, plugin
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 
 from dllm_kg.cli import app
 from dllm_kg.constants import PROJECT_DIR, SHAPES_PATH
+from dllm_kg.export import sorted_ntriples
 from dllm_kg.graph import build_graph, model_iri, paper_iri, paper_key
 from dllm_kg.namespaces import DLLM, SH, SHAPES
 from dllm_kg.parse import parse_text
@@ -113,12 +115,19 @@ def clean() -> tuple[ParsedList, Graph]:
     return load(CLEAN, "clean.md")
 
 
+def store_of(graph: Graph) -> ox.Store:
+    """The graph in a pyoxigraph store, the data that validate() checks."""
+    store = ox.Store()
+    store.bulk_load(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
 def findings_of(graph: Graph, parsed: ParsedList | None = None) -> list[Finding]:
-    return validate(graph, parsed.findings if parsed else ())[2]
+    return validate(store_of(graph), parsed.findings if parsed else ())[2]
 
 
 def test_the_clean_list_conforms_to_every_shape(clean: tuple[ParsedList, Graph]) -> None:
-    conforms, report, findings = validate(clean[1], clean[0].findings)
+    conforms, report, findings = validate(store_of(clean[1]), clean[0].findings)
     assert [str(finding) for finding in findings] == []
     assert conforms
     [node] = report.subjects(RDF.type, SH.ValidationReport)
@@ -127,9 +136,12 @@ def test_the_clean_list_conforms_to_every_shape(clean: tuple[ParsedList, Graph])
 
 def test_concurrent_validations_agree_and_leave_rdflib_as_it_was() -> None:
     parsed, graph = load(DEFECTS, "defects.md")
-    alone = [str(f) for f in validate(graph, parsed.findings)[2]]
+    store = store_of(graph)
+    alone = [str(f) for f in validate(store, parsed.findings, engine="pyshacl")[2]]
     with ThreadPoolExecutor(max_workers=3) as pool:
-        runs = list(pool.map(lambda _: validate(graph, parsed.findings)[2], range(24)))
+        runs = list(
+            pool.map(lambda _: validate(store, parsed.findings, engine="pyshacl")[2], range(24))
+        )
     assert [[str(f) for f in findings] for findings in runs] == [alone] * 24
     assert plugin.get("sparql", Processor) is SPARQLProcessor
 
@@ -137,15 +149,15 @@ def test_concurrent_validations_agree_and_leave_rdflib_as_it_was() -> None:
 def test_a_validation_ending_keeps_the_swap_of_one_still_running() -> None:
     parsed, graph = load(DEFECTS, "defects.md")
     with _queries_parsed_once():
-        validate(graph, parsed.findings)
+        validate(store_of(graph), parsed.findings, engine="pyshacl")
         assert plugin.get("sparql", Processor) is _PreparingProcessor
     assert plugin.get("sparql", Processor) is SPARQLProcessor
 
 
 def test_validation_does_not_change_the_graph(clean: tuple[ParsedList, Graph]) -> None:
-    graph = edited(clean[1], lambda g: None)
-    validate(graph, clean[0].findings)
-    assert set(graph) == set(clean[1])
+    store = store_of(edited(clean[1], lambda g: None))
+    validate(store, clean[0].findings)
+    assert set(store) == set(store_of(clean[1]))
 
 
 def test_the_clean_list_gives_every_shape_something_to_check(
@@ -605,7 +617,7 @@ def test_a_url_cell_that_is_not_read_is_not_also_an_empty_one() -> None:
         "| TinyBERT | 10M | [link](data:text/html,x) |\n"
     )
     parsed = parse_text(text, "list.md")
-    _, _, findings = validate(build_graph(parsed), parsed.findings)
+    _, _, findings = validate(store_of(build_graph(parsed)), parsed.findings)
     ignored = ("missing-technique", "missing-area")
     found = [(f.line, f.code) for f in findings if f.code not in ignored]
     assert found == [

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
 
 from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE
 from dllm_kg.curate import annotate
-from dllm_kg.export import EXPORT_FILES, render_exports
+from dllm_kg.export import EXPORT_FILES, render_exports, sorted_ntriples
 from dllm_kg.graph import build_graph
 from dllm_kg.namespaces import DLLM
 from dllm_kg.parse import parse_file
@@ -53,6 +54,13 @@ def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedLi
     return parsed, annotate(build_graph(parsed), parsed)
 
 
+def as_store(graph: Graph) -> ox.Store:
+    """The graph in a pyoxigraph store, for validation (until the build makes a store itself)."""
+    store = ox.Store()
+    store.bulk_load(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
 def build(
     source: Path | None, out_dir: Path, label: str | None = None, strict: bool = False
 ) -> BuildResult:
@@ -64,7 +72,7 @@ def build(
     """
     check_output_folder(out_dir, BUILD_FILES)
     parsed, graph = load(source, label)
-    _, _, findings = validate(graph, parsed.findings)
+    _, _, findings = validate(as_store(graph), parsed.findings)
     if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
         return BuildResult(parsed, graph, [], tuple(findings))
     files = write_build({**render_exports(graph), **render_figures(graph)}, out_dir)
@@ -85,5 +93,5 @@ class CheckResult:
 def check(source: Path | None = None, label: str | None = None) -> CheckResult:
     """Parse a list, build its graph and validate it against the shapes (ontology/shapes.ttl)."""
     parsed, graph = load(source, label)
-    conforms, report, findings = validate(graph, parsed.findings)
+    conforms, report, findings = validate(as_store(graph), parsed.findings)
     return CheckResult(parsed, graph, conforms, report, findings)
