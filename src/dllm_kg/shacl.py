@@ -120,6 +120,15 @@ class Check:
     projects_this: bool = True
 
 
+@dataclass(frozen=True)
+class Focus:
+    """The focus nodes of a shape: a pattern binding ``?this`` to each, once, and, when the
+    targets are simple patterns, a test of one bound ``?this`` (cheaper for rare values)."""
+
+    pattern: str
+    member: str | None = None
+
+
 @dataclass
 class Compiler:
     """Turns the shapes of a shapes graph into :class:`Check` queries."""
@@ -128,7 +137,7 @@ class Compiler:
     prefixes: dict[str, str] = field(default_factory=dict)
     fresh: Iterator[int] = field(default_factory=count)
 
-    def targeted(self) -> list[tuple[Node, str]]:
+    def targeted(self) -> list[tuple[Node, Focus]]:
         """Each shape with targets, and its focus nodes as a SPARQL pattern binding ``?this``."""
         shapes = self.shapes
         declared = {
@@ -143,7 +152,9 @@ class Compiler:
             targets = list(self.targets(shape))
             if targets and not self.deactivated(shape):
                 union = " UNION ".join(f"{{ {target} }}" for target in targets)
-                found.append((shape, f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"))
+                pattern = f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+                simple = not any(self.shapes.objects(shape, SH.target))
+                found.append((shape, Focus(pattern, union if simple else None)))
         return found
 
     def targets(self, shape: Node) -> Iterator[str]:
@@ -191,7 +202,7 @@ class Compiler:
         """``sh:deactivated true``."""
         return any(value.eq(Literal(True)) for value in self.shapes.objects(node, SH.deactivated))
 
-    def checks(self, shape: Node, focus: str) -> Iterator[Check]:
+    def checks(self, shape: Node, focus: Focus) -> Iterator[Check]:
         """The checks of a shape and of its property shapes, on the focus nodes ``focus``."""
         if self.deactivated(shape):
             return
@@ -200,7 +211,7 @@ class Compiler:
             if not self.deactivated(property_shape):
                 yield from self.own_checks(property_shape, focus)
 
-    def own_checks(self, shape: Node, focus: str) -> Iterator[Check]:
+    def own_checks(self, shape: Node, focus: Focus) -> Iterator[Check]:
         """The checks of the constraints that one shape states itself."""
         shapes = self.shapes
         path = shapes.value(shape, SH.path)
@@ -231,7 +242,7 @@ class Compiler:
         shape: Node,
         parameter: URIRef,
         value: Node,
-        focus: str,
+        focus: Focus,
         values: str,
         path: Node | None,
     ) -> Iterator[Check]:
@@ -241,17 +252,14 @@ class Compiler:
             yield self.sparql(shape, value, focus, path)
             return
         if parameter == SH.minCount:
-            query = _min_count(int(value), focus, values)
+            query = _min_count(int(value), focus.pattern, values)
         elif parameter == SH.maxCount:
-            query = (
-                f"SELECT ?this WHERE {{ {focus} {values} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?value) > {int(value)})"
-            )
+            query = _max_count(int(value), focus, values)
         elif parameter == SH.uniqueLang:
             if not value.eq(Literal(True)):
                 return
             query = (
-                f"SELECT ?this WHERE {{ {focus} {values} "
+                f"SELECT ?this WHERE {{ {focus.pattern} {values} "
                 'FILTER (isLiteral(?value) && LANG(?value) != "") '
                 "BIND (LCASE(LANG(?value)) AS ?language) } "
                 "GROUP BY ?this ?language HAVING (COUNT(DISTINCT ?value) > 1)"
@@ -259,9 +267,14 @@ class Compiler:
         elif parameter == SH.node:
             yield self.node(shape, value, focus, values)
             return
+        elif focus.member is not None:  # the violating values first, then their focus nodes
+            query = (
+                f"SELECT DISTINCT ?this ?value WHERE {{ {values} "
+                f"{self.violated(shape, parameter, value)} FILTER EXISTS {{ {focus.member} }} }}"
+            )
         else:
             query = (
-                f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} "
+                f"SELECT DISTINCT ?this ?value WHERE {{ {focus.pattern} {values} "
                 f"{self.violated(shape, parameter, value)} }}"
             )
         yield Check(shape, component, query)
@@ -285,15 +298,15 @@ class Compiler:
             return f"FILTER (!COALESCE(?value {RANGES[parameter]} {_n3(value)}, false))"
         raise UnsupportedShape(f"{shape}: {parameter} is not supported")  # pragma: no cover
 
-    def node(self, shape: Node, node_shape: Node, focus: str, values: str) -> Check:
+    def node(self, shape: Node, node_shape: Node, focus: Focus, values: str) -> Check:
         """``sh:node``: the values that do not conform to ``node_shape``, by one union query."""
         variable = f"?outer{next(self.fresh)}"
         value_focus = (
             f"{{ SELECT DISTINCT ?this WHERE {{ "
-            f"{{ SELECT (?this AS {variable}) WHERE {{ {focus} }} }} "
+            f"{{ SELECT (?this AS {variable}) WHERE {{ {focus.pattern} }} }} "
             f"{values.replace('?this', variable).replace('?value', '?this')} }} }}"
         )
-        inner = list(self.checks(node_shape, value_focus))
+        inner = list(self.checks(node_shape, Focus(value_focus)))
         union = " UNION ".join(
             f"{{ {check.query} }}" for check in inner if not check.failing_values
         )
@@ -303,10 +316,10 @@ class Compiler:
         failing = Check(
             node_shape, SH.NodeConstraintComponent, f"SELECT DISTINCT ?this WHERE {{ {union} }}"
         )
-        query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} }}"
+        query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus.pattern} {values} }}"
         return Check(shape, SH.NodeConstraintComponent, query, failing_values=failing)
 
-    def sparql(self, shape: Node, constraint: Node, focus: str, path: Node | None) -> Check:
+    def sparql(self, shape: Node, constraint: Node, focus: Focus, path: Node | None) -> Check:
         """A SPARQL-based constraint (https://www.w3.org/TR/shacl/#sparql-constraints)."""
         selects = list(self.shapes.objects(constraint, SH.select))
         if len(selects) != 1:
@@ -327,7 +340,11 @@ class Compiler:
         if re.search(r"[?$]failure\b", projection):
             raise UnsupportedShape(f"{shape}: ?failure in a SPARQL constraint")
         head = text[:brace] if projects_this else _add_this(text[:brace])
-        query = f"{head}{{ {focus} {text[brace + 1 :]}"
+        close = _closing(_code_only(text), brace)
+        # LATERAL evaluates the constraint's pattern once per focus node, with $this bound:
+        # SHACL's pre-binding, in one query.
+        body, tail = text[brace + 1 : close], text[close + 1 :]
+        query = f"{head}{{ {focus.pattern} LATERAL {{ {body} }} }}{tail}"
         return Check(shape, SH.SPARQLConstraintComponent, query, None, constraint, projects_this)
 
 
@@ -338,6 +355,20 @@ def _min_count(minimum: int, focus: str, values: str) -> str:
     return (
         f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {values} }} }} GROUP BY ?this "
         f"HAVING (COUNT(DISTINCT ?value) < {minimum})"
+    )
+
+
+def _max_count(maximum: int, focus: Focus, values: str) -> str:
+    """``sh:maxCount``: the focus nodes with more values (for 0 and 1 by pairs, no grouping)."""
+    if maximum <= 1 and focus.member is not None:
+        other = values.replace("?value", "?other")
+        pair = f"{other} FILTER (!sameTerm(?value, ?other))" if maximum == 1 else ""
+        return (
+            f"SELECT DISTINCT ?this WHERE {{ {values} {pair} FILTER EXISTS {{ {focus.member} }} }}"
+        )
+    return (
+        f"SELECT ?this WHERE {{ {focus.pattern} {values} }} GROUP BY ?this "
+        f"HAVING (COUNT(DISTINCT ?value) > {maximum})"
     )
 
 
@@ -408,6 +439,16 @@ def _select(code: str) -> list[tuple[str, int]]:
         projection = re.sub(r"\bWHERE\s*$", "", code[match.end() : brace].strip(), flags=re.I)
         found.append((projection.strip(), brace))
     return found
+
+
+def _closing(code: str, opening: int) -> int:
+    """The position of the brace that closes the one at ``opening``."""
+    depth = 0
+    for index in range(opening, len(code)):
+        depth += {"{": 1, "}": -1}.get(code[index], 0)
+        if depth == 0:
+            return index
+    raise UnsupportedShape("a SPARQL query with unbalanced braces")
 
 
 def _add_this(head: str) -> str:
