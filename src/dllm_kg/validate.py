@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from dllm_kg import shacl
 from dllm_kg.constants import SHAPES_PATH
+from dllm_kg.export import sorted_ntriples
 from dllm_kg.graph import DATASET_IRI, new_graph
 from dllm_kg.namespaces import DLLM, LIST_READER, PREFIXES, SH, SHAPES
 from dllm_kg.parse import section_key
@@ -71,14 +72,15 @@ def _compiled_default_shapes() -> tuple[str, list[shacl.Check]]:
 
 
 def validate(
-    store: ox.Store,
+    store: ox.Store | Graph,
     parsed_findings: Iterable[Finding] = (),
     shapes: Graph | None = None,
     engine: Engine | str = Engine.FAST,
 ) -> tuple[bool, Graph, list[Finding]]:
     """Validate a list's graph; like pySHACL's ``validate``, with findings instead of text.
 
-    :param store: the list's graph (all in the default graph); it is not changed.
+    :param store: the list's graph (all in the default graph); it is not changed. An rdflib
+        graph is copied into a store first, for callers not yet moved to stores.
     :param parsed_findings: what the list reader reported; they join the report.
     :param shapes: the shapes graph (default: ``ontology/shapes.ttl``).
     :param engine: ``fast`` runs each constraint as one SPARQL query on the store
@@ -106,6 +108,8 @@ def validate(
     4 Warning code-not-repository
     5 Violation shared-identifier
     """
+    if isinstance(store, Graph):
+        store = _store_of(store)
     report = shacl_report(store, shapes, Engine(engine))
     findings = _merge(report, list(parsed_findings), _Rows(store))
     conforms = not any(finding.severity is Severity.VIOLATION for finding in findings)
@@ -121,6 +125,13 @@ def shacl_report(
     compiled = shacl.compile_shapes(shapes) if shapes is not None else _compiled_default_shapes()
     shapes = shapes if shapes is not None else load_shapes()
     return shacl.report_graph(shacl.run(store, shapes, compiled), shapes)
+
+
+def _store_of(graph: Graph) -> ox.Store:
+    """An rdflib graph in a pyoxigraph store."""
+    store = ox.Store()
+    store.bulk_load(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def rdflib_graph(store: ox.Store) -> Graph:
