@@ -55,7 +55,7 @@ def build_graph(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PA
     return rdflib_graph(build_store(parsed, vocabularies))
 
 
-def load_rdflib(source: Path) -> tuple[ParsedList, Graph]:
+def load_rdflib(source: Path, label: str | None = None) -> tuple[ParsedList, Graph]:
     """A list parsed and built as a build does, its graph read by rdflib."""
-    parsed, store = load(source)
+    parsed, store = load(source, label)
     return parsed, rdflib_graph(store)

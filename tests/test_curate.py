@@ -27,7 +27,9 @@ from dllm_kg.curate import (
 from dllm_kg.graph import group_papers
 from dllm_kg.identifiers import slug
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, TASK, TECHNIQUE
+from dllm_kg.pipeline import load
 from dllm_kg.records import ParsedList
+from dllm_kg.terms import rdflib_graph
 from dllm_kg.validate import validate
 
 from .conftest import DATA, load_rdflib
@@ -406,7 +408,8 @@ def test_an_edited_title_keeps_its_curated_annotation_as_a_flagged_guess(tmp_pat
     )
     assert edited != listed
     (tmp_path / "list.md").write_text(edited, encoding="utf-8")
-    parsed, graph = load_rdflib(tmp_path / "list.md")
+    parsed, store = load(tmp_path / "list.md")
+    graph = rdflib_graph(store)
     key = "fwdllm-efficient-fedllm-using-forward-gradients"
     direct = {
         str(t).removeprefix(str(TECHNIQUE)) for t in graph.objects(PAPER[key], DLLM.usesTechnique)
@@ -421,7 +424,7 @@ def test_an_edited_title_keeps_its_curated_annotation_as_a_flagged_guess(tmp_pat
     record = graph.value(PAPER[key], DLLM.annotation)
     curated = "fwdllm-efficient-fedllm-using-forward-gradient"
     assert graph.value(record, DLLM.editedTitleOf) == PAPER[curated]
-    [finding] = [f for f in validate(graph, parsed.findings)[2] if f.code == "edited-title"]
+    [finding] = [f for f in validate(store, parsed.findings)[2] if f.code == "edited-title"]
     assert finding.line == 50
     assert curated in finding.message
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef, plugin
@@ -25,7 +26,7 @@ from dllm_kg.constants import PROJECT_DIR, SHAPES_PATH
 from dllm_kg.graph import model_iri, paper_iri, paper_key
 from dllm_kg.namespaces import DLLM, SH, SHAPES
 from dllm_kg.parse import parse_text
-from dllm_kg.pipeline import check, load
+from dllm_kg.pipeline import check
 from dllm_kg.records import Finding, ParsedList, Severity
 from dllm_kg.validate import (
     ReportFormat,
@@ -36,7 +37,7 @@ from dllm_kg.validate import (
     summary,
     validate,
 )
-from tests.conftest import build_graph
+from tests.conftest import build_graph, load_rdflib
 
 from .conftest import DATA
 
@@ -111,15 +112,22 @@ def test_the_shapes_file_parses_as_turtle() -> None:
 @pytest.fixture(scope="module")
 def clean() -> tuple[ParsedList, Graph]:
     """The clean list, parsed and built with its curation, as ``dllm-kg check`` does."""
-    return load(CLEAN, "clean.md")
+    return load_rdflib(CLEAN, "clean.md")
+
+
+def store_of(graph: Graph) -> ox.Store:
+    """The graph in a pyoxigraph store, the data that validate() checks."""
+    store = ox.Store()
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def findings_of(graph: Graph, parsed: ParsedList | None = None) -> list[Finding]:
-    return validate(graph, parsed.findings if parsed else ())[2]
+    return validate(store_of(graph), parsed.findings if parsed else ())[2]
 
 
 def test_the_clean_list_conforms_to_every_shape(clean: tuple[ParsedList, Graph]) -> None:
-    conforms, report, findings = validate(clean[1], clean[0].findings)
+    conforms, report, findings = validate(store_of(clean[1]), clean[0].findings)
     assert [str(finding) for finding in findings] == []
     assert conforms
     [node] = report.subjects(RDF.type, SH.ValidationReport)
@@ -127,26 +135,29 @@ def test_the_clean_list_conforms_to_every_shape(clean: tuple[ParsedList, Graph])
 
 
 def test_concurrent_validations_agree_and_leave_rdflib_as_it_was() -> None:
-    parsed, graph = load(DEFECTS, "defects.md")
-    alone = [str(f) for f in validate(graph, parsed.findings)[2]]
+    parsed, graph = load_rdflib(DEFECTS, "defects.md")
+    store = store_of(graph)
+    alone = [str(f) for f in validate(store, parsed.findings, engine="pyshacl")[2]]
     with ThreadPoolExecutor(max_workers=3) as pool:
-        runs = list(pool.map(lambda _: validate(graph, parsed.findings)[2], range(24)))
+        runs = list(
+            pool.map(lambda _: validate(store, parsed.findings, engine="pyshacl")[2], range(24))
+        )
     assert [[str(f) for f in findings] for findings in runs] == [alone] * 24
     assert plugin.get("sparql", Processor) is SPARQLProcessor
 
 
 def test_a_validation_ending_keeps_the_swap_of_one_still_running() -> None:
-    parsed, graph = load(DEFECTS, "defects.md")
+    parsed, graph = load_rdflib(DEFECTS, "defects.md")
     with _queries_parsed_once():
-        validate(graph, parsed.findings)
+        validate(store_of(graph), parsed.findings, engine="pyshacl")
         assert plugin.get("sparql", Processor) is _PreparingProcessor
     assert plugin.get("sparql", Processor) is SPARQLProcessor
 
 
 def test_validation_does_not_change_the_graph(clean: tuple[ParsedList, Graph]) -> None:
-    graph = edited(clean[1], lambda g: None)
-    validate(graph, clean[0].findings)
-    assert set(graph) == set(clean[1])
+    store = store_of(edited(clean[1], lambda g: None))
+    validate(store, clean[0].findings)
+    assert set(store) == set(store_of(clean[1]))
 
 
 def test_the_clean_list_gives_every_shape_something_to_check(
@@ -606,7 +617,7 @@ def test_a_url_cell_that_is_not_read_is_not_also_an_empty_one() -> None:
         "| TinyBERT | 10M | [link](data:text/html,x) |\n"
     )
     parsed = parse_text(text, "list.md")
-    _, _, findings = validate(build_graph(parsed), parsed.findings)
+    _, _, findings = validate(store_of(build_graph(parsed)), parsed.findings)
     ignored = ("missing-technique", "missing-area")
     found = [(f.line, f.code) for f in findings if f.code not in ignored]
     assert found == [

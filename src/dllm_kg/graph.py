@@ -9,6 +9,7 @@ from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from dllm_kg.constants import (
@@ -65,25 +66,25 @@ def paper_key(title: str) -> str:
     return slug(title)
 
 
-def paper_iri(key: str) -> str:
+def paper_iri(key: str) -> URIRef:
     """The IRI of the paper with this key."""
-    return f"{PAPER}{key}"
+    return PAPER[key]
 
 
-def model_iri(name: str) -> str:
+def model_iri(name: str) -> URIRef:
     """The IRI of a model, from its name.
 
     >>> model_iri("GPT-2 Small")
-    'https://w3id.org/dllm-kg/model/gpt-2-small'
+    rdflib.term.URIRef('https://w3id.org/dllm-kg/model/gpt-2-small')
     """
-    return f"{MODEL}{slug(name)}"
+    return MODEL[slug(name)]
 
 
-def repository_iri(identifier: Identifier) -> str:
+def repository_iri(identifier: Identifier) -> URIRef:
     """The IRI of a code repository: GitHub ``owner/name`` or the cleaned link."""
     if identifier.scheme in (Scheme.GITHUB, Scheme.GITHUB_ACCOUNT):
-        return f"{REPOSITORY}github/{identifier.value}"
-    return f"{REPOSITORY}web/{slug(identifier.url.split('://', 1)[-1])}"
+        return REPOSITORY["github/" + identifier.value]
+    return REPOSITORY["web/" + slug(identifier.url.split("://", 1)[-1])]
 
 
 def build_store(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PATHS) -> ox.Store:

@@ -17,7 +17,6 @@ from dllm_kg.graph import load_store
 from dllm_kg.namespaces import DLLM
 from dllm_kg.records import Finding, ParsedList, Severity
 from dllm_kg.store import StoredGraph, find_stored, store_graph
-from dllm_kg.terms import rdflib_graph
 
 # The stages import inside the functions that run them: a query that finds its stored graph
 # needs none of them (nor markdown-it, pydantic, pyshacl, networkx or pyvis behind them).
@@ -120,7 +119,7 @@ def build(
         stored = beside.run("store", str(source or DEFAULT_SOURCE), label or "")
         serialised = beside.run("serialise")
         stage("check")
-        _, _, findings = validate(rdflib_graph(store), parsed.findings)
+        _, _, findings = validate(store, parsed.findings)
         if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
             stored.result()
             stage("done")
@@ -156,5 +155,5 @@ def check(source: Path | None = None, label: str | None = None) -> CheckResult:
     from dllm_kg.validate import validate
 
     parsed, store = load(source, label)
-    conforms, report, findings = validate(rdflib_graph(store), parsed.findings)
+    conforms, report, findings = validate(store, parsed.findings)
     return CheckResult(parsed, store, conforms, report, findings)

@@ -93,9 +93,13 @@ def nt_literal(value: str | int | bool, language: str | None = None) -> str:
 
 
 def rdflib_graph(store: ox.Store) -> Graph:
-    """The store's default graph as an rdflib graph with the project's prefixes."""
+    """The store's default graph as an rdflib graph with the project's prefixes; blank nodes
+    keep their labels, so that both engines name the same nodes."""
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return graph.parse(data=data, format="nt")
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        graph.add(
+            (from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object))
+        )
+    return graph

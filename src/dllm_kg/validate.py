@@ -8,11 +8,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyshacl
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF
@@ -24,12 +25,14 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 from rdflib.term import Node
 
+from dllm_kg import shacl
 from dllm_kg.constants import SHAPES_PATH
 from dllm_kg.graph import DATASET_IRI
 from dllm_kg.namespaces import DLLM, LIST_READER, PREFIXES, SH, SHAPES
 from dllm_kg.options import ReportFormat
 from dllm_kg.parse import section_key
 from dllm_kg.records import Finding, Severity, SourceRow
+from dllm_kg.terms import from_oxigraph, rdflib_graph
 
 #: SHACL's severities as the project's.
 SEVERITIES: dict[Node, Severity] = {
@@ -50,30 +53,49 @@ class NodeFinding(Finding):
     node: str | None = None
 
 
+class Engine(StrEnum):
+    """What runs the shapes: the SHACL-to-SPARQL compiler of :mod:`dllm_kg.shacl`, or pySHACL."""
+
+    FAST = "fast"
+    PYSHACL = "pyshacl"
+
+
 @cache
 def load_shapes(path: Path = SHAPES_PATH) -> Graph:
     """The SHACL shapes graph (read once per path)."""
     return Graph().parse(path, format="turtle")
 
 
+@cache
+def _compiled_default_shapes() -> tuple[str, list[shacl.Check]]:
+    """The checks of ``ontology/shapes.ttl``, compiled once."""
+    return shacl.compile_shapes(load_shapes())
+
+
 def validate(
-    graph: Graph, parsed_findings: Iterable[Finding] = (), shapes: Graph | None = None
+    store: ox.Store,
+    parsed_findings: Iterable[Finding] = (),
+    shapes: Graph | None = None,
+    engine: Engine | str = Engine.FAST,
 ) -> tuple[bool, Graph, list[Finding]]:
     """Validate a list's graph; like pySHACL's ``validate``, with findings instead of text.
 
-    :param graph: the graph that :func:`dllm_kg.pipeline.load` built; it is not changed.
+    :param store: the list's graph (all in the default graph); it is not changed.
     :param parsed_findings: what the list reader reported; they join the report.
     :param shapes: the shapes graph (default: ``ontology/shapes.ttl``).
+    :param engine: ``fast`` runs each constraint as one SPARQL query on the store
+        (:mod:`dllm_kg.shacl`); ``pyshacl`` copies the store into rdflib and runs pySHACL.
+        Both give the same findings (tests/test_shacl.py).
     :returns: ``(conforms, report, findings)``: ``conforms`` is True when no finding is a
         violation; ``report`` is the SHACL validation report, with one ``sh:result`` per
         finding; ``findings`` are sorted by line, severity and code.
 
-    >>> from dllm_kg.graph import build_graph
+    >>> from dllm_kg.graph import build_store
     >>> from dllm_kg.parse import parse_text
     >>> parsed = parse_text("# I. Papers\\n| Paper Title | Url | Code |\\n|-|-|-|\\n"
     ...     "| A | [Link](https://arxiv.org/abs/2401.00001) | [GitHub](https://github.com/x) |\\n"
     ...     "| B | [Link](https://arxiv.org/pdf/2401.00001.pdf) | N/A |\\n", "list.md")
-    >>> conforms, report, findings = validate(build_graph(parsed), parsed.findings)
+    >>> conforms, report, findings = validate(build_store(parsed), parsed.findings)
     >>> conforms
     False
     >>> for finding in findings:
@@ -83,14 +105,27 @@ def validate(
     4 Warning code-not-repository
     5 Violation shared-identifier
     """
-    report = shacl_report(graph, shapes if shapes is not None else load_shapes())
-    findings = _merge(report, list(parsed_findings), _Rows(graph))
+    report = shacl_report(store, shapes, Engine(engine))
+    findings = _merge(report, list(parsed_findings), _Rows(store))
     conforms = not any(finding.severity is Severity.VIOLATION for finding in findings)
     return conforms, report, sorted(findings, key=sort_key)
 
 
-def shacl_report(graph: Graph, shapes: Graph) -> Graph:
+def shacl_report(
+    store: ox.Store, shapes: Graph | None = None, engine: Engine = Engine.FAST
+) -> Graph:
+    """The SHACL validation report of the store, by either engine; the store is not changed."""
+    if engine is Engine.PYSHACL:
+        return pyshacl_report(rdflib_graph(store), shapes or load_shapes())
+    compiled = shacl.compile_shapes(shapes) if shapes is not None else _compiled_default_shapes()
+    shapes = shapes if shapes is not None else load_shapes()
+    return shacl.report_graph(shacl.run(store, shapes, compiled), shapes)
+
+
+def pyshacl_report(graph: Graph, shapes: Graph) -> Graph:
     """pySHACL's validation report of ``graph``; the graph is not changed."""
+    import pyshacl  # here, not above: pySHACL is slow to import and only this engine needs it
+
     with _queries_parsed_once():
         _, report, _ = pyshacl.validate(
             graph,
@@ -228,28 +263,48 @@ def turtle_report(report: Graph) -> str:
 
 
 class _Rows:
-    """Where the nodes of a graph come from in the list."""
+    """Where the nodes of a store come from in the list (each lookup a triple pattern)."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.by_line = {
-            (str(graph.value(row, DLLM.sourceFile)), _number(line)): row
-            for row, line in graph.subject_objects(DLLM.sourceLine)
-        }
-        self.file = next((str(file) for file in graph.objects(None, DLLM.sourceFile)), "<graph>")
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        files = store.quads_for_pattern(None, _ox(DLLM.sourceFile), None, ox.DefaultGraph())
+        self.file = next((quad.object.value for quad in files), "<graph>")
+        self.names = Graph(bind_namespaces="none").namespace_manager
+        for prefix, namespace in PREFIXES.items():
+            self.names.bind(prefix, namespace)
 
-    def of(self, node: Node) -> list[tuple[URIRef, SourceRow]]:
+    def objects(self, subject: Node, predicate: URIRef) -> list[Node]:
+        """The objects of a subject and predicate, in N-Triples order."""
+        if isinstance(subject, Literal):
+            return []
+        quads = self.store.quads_for_pattern(_ox(subject), _ox(predicate), None, ox.DefaultGraph())
+        return [from_oxigraph(o) for o in sorted((q.object for q in quads), key=str)]
+
+    def subjects(self, predicate: URIRef, value: Node) -> list[Node]:
+        """The subjects of a predicate and object, in N-Triples order."""
+        quads = self.store.quads_for_pattern(None, _ox(predicate), _ox(value), ox.DefaultGraph())
+        return [from_oxigraph(s) for s in sorted((q.subject for q in quads), key=str)]
+
+    def value(self, subject: Node, predicate: URIRef) -> Node | None:
+        """One object of a subject and predicate (the first in N-Triples order), or None."""
+        return next(iter(self.objects(subject, predicate)), None)
+
+    def at(self, file: str, line: int) -> Node | None:
+        """The source row at a line of a file."""
+        for row in self.subjects(DLLM.sourceLine, Literal(line)):
+            if str(self.value(row, DLLM.sourceFile)) == file:
+                return row
+        return None
+
+    def of(self, node: Node) -> list[tuple[Node, SourceRow]]:
         """The rows a node comes from, first line first: its own, or those of its papers."""
-        graph = self.graph
-        if (node, DLLM.sourceLine, None) in graph:
+        if self.objects(node, DLLM.sourceLine):
             sources = [node]
         else:
-            sources = list(graph.objects(node, PROV.wasDerivedFrom))
+            sources = self.objects(node, PROV.wasDerivedFrom)
             if not sources:  # a repository: the rows of the papers that give it as code
-                papers = graph.subjects(DLLM.hasCode, node)
-                sources = [
-                    row for paper in papers for row in graph.objects(paper, PROV.wasDerivedFrom)
-                ]
+                papers = self.subjects(DLLM.hasCode, node)
+                sources = [row for p in papers for row in self.objects(p, PROV.wasDerivedFrom)]
         rows = [(source, self.row(source)) for source in set(sources)]
         return sorted(
             ((source, row) for source, row in rows if row.line != NO_LINE),
@@ -258,27 +313,39 @@ class _Rows:
 
     def row(self, source: Node) -> SourceRow:
         """The record of one source row; what a broken graph lacks is left empty or 0."""
-        value = self.graph.value
-        section = str(value(source, DLLM.section, default=""))
+        section = str(self.value(source, DLLM.section) or "")
         return SourceRow(
-            file=str(value(source, DLLM.sourceFile, default=self.file)),
-            line=_number(value(source, DLLM.sourceLine)),
+            file=str(self.value(source, DLLM.sourceFile) or self.file),
+            line=_number(self.value(source, DLLM.sourceLine)),
             section=section,
             section_key=section_key(section),
-            number=_number(value(source, DLLM.rowNumber)),
-            raw=str(value(source, DLLM.sourceText, default="")),
+            number=_number(self.value(source, DLLM.rowNumber)),
+            raw=str(self.value(source, DLLM.sourceText) or ""),
         )
 
     def shown(self, node: Node) -> str:
         """A node as a maintainer reads it: a literal quoted, a node by its link or name."""
         if isinstance(node, Literal):
             return repr(str(node))
-        link = self.graph.value(node, DLLM.link)
+        link = self.value(node, DLLM.link)
         if link is not None:
             return str(link)
         if isinstance(node, URIRef):
-            return self.graph.namespace_manager.normalizeUri(node)
+            return self.names.normalizeUri(node)
         return str(node)
+
+
+def _ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal) and node.language:
+        return ox.Literal(str(node), language=node.language)
+    if isinstance(node, Literal) and node.datatype:
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+    return ox.Literal(str(node))
 
 
 def _number(node: Node | None) -> int:
@@ -325,7 +392,7 @@ def _code(shape: Node | None) -> str:
 
 def _with_node(finding: Finding, rows: _Rows) -> NodeFinding:
     """A list reader's finding, with the source row it is about."""
-    source = rows.by_line.get((finding.file, finding.line)) if finding.row else None
+    source = rows.at(finding.file, finding.line) if finding.row else None
     node = str(source) if source is not None else None
     return NodeFinding(
         finding.severity,
@@ -344,7 +411,7 @@ def _with_node(finding: Finding, rows: _Rows) -> NodeFinding:
 def _add_result(report: Graph, finding: Finding, rows: _Rows) -> None:
     """Add a list reader's finding to the report as a result of the reader's component."""
     result = BNode()
-    focus = rows.by_line.get((finding.file, finding.line)) if finding.row else None
+    focus = rows.at(finding.file, finding.line) if finding.row else None
     for report_node in report.subjects(RDF.type, SH.ValidationReport):
         report.add((report_node, SH.result, result))
     report.add((result, RDF.type, SH.ValidationResult))
