@@ -395,19 +395,7 @@ def _page_data(figure: nx.Graph, layout: Layout, title: str) -> dict[str, object
             {"kind": kind.value, "name": style.name, "shape": style.shape, "color": style.color}
             for kind, style in STYLES.items()
         ],
-        "relations": [{"relation": name, **style} for name, style in EDGE_STYLES.items()],
-        "areas": [str(area) for area in AREAS if str(area) in figure],
-        "ring": {
-            "r": layout.ring,
-            "font": RING_FONT,
-            "color": LABEL_COLOUR,
-            "bold": BOLD_SIZE,
-            "threshold": RING_LABEL_THRESHOLD,
-        },
-        "caption": CAPTION_FONT,
-        "regions": layout.regions,
-        "view": list(layout.bounds),
-        "sector": SECTOR_COLOUR,
+        **_drawing_data(figure, layout),
         "stats": figure_stats(figure).as_json(),
     }
 
@@ -540,6 +528,14 @@ def _overview_data(
             for kind in OVERVIEW_KINDS
         ],
         "counts": {kind.value: len(tables.of_kind(kind)) for kind in Kind},
+        **_drawing_data(figure, layout),
+        "stats": overview_stats(tables).as_json(),
+    }
+
+
+def _drawing_data(figure: nx.Graph, layout: Layout) -> dict[str, object]:
+    """What the full page and the overview draw alike: edge styles, areas, ring, regions."""
+    return {
         "relations": [{"relation": name, **style} for name, style in EDGE_STYLES.items()],
         "areas": [str(area) for area in AREAS if str(area) in figure],
         "ring": {
@@ -553,7 +549,6 @@ def _overview_data(
         "regions": layout.regions,
         "view": list(layout.bounds),
         "sector": SECTOR_COLOUR,
-        "stats": overview_stats(tables).as_json(),
     }
 
 
