@@ -107,13 +107,24 @@ def load_store(ntriples: bytes | Path, path: Path | None = None) -> ox.Store:
 def sorted_document(triples: Iterable[Triple]) -> bytes:
     """Triples as an N-Triples document, each once, lines sorted: the same triples always
     give the same bytes (those of a pyoxigraph dump of them, sorted)."""
-    lines = {f"{s} {p} {o} .\n" for s, p, o in triples}
-    return "".join(sorted(lines)).encode("utf-8")
+    lines = sorted({f"{s} {p} {o} .\n" for s, p, o in triples})
+    return _encoded(lines)
 
 
 def ntriples_document(triples: Iterable[Triple]) -> bytes:
     """Triples as an N-Triples document, in the order given (for a store to load)."""
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+    return _encoded([f"{s} {p} {o} .\n" for s, p, o in triples])
+
+
+def _encoded(lines: list[str], chunk: int = 65536) -> bytes:
+    """Lines joined as UTF-8, a chunk at a time: the lines are let go as they are encoded,
+    so that a large graph is never in memory three times (lines, joined text, bytes)."""
+    parts = []
+    while lines:
+        parts.append("".join(lines[-chunk:]).encode("utf-8"))
+        del lines[-chunk:]
+    parts.reverse()
+    return b"".join(parts)
 
 
 @cache
