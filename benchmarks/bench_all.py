@@ -98,16 +98,18 @@ def measure_size(
     progress(f"{entries:,} entries: the floor")
     floor = run_worker("floor", str(out / NTRIPLES_FILE))
     if floor["triples"] != built["triples"]:
-        raise BenchmarkError(f"the floor loaded {floor['triples']:,} triples, the build made "
-                             f"{built['triples']:,}")  # fmt: skip
+        made = f"the floor loaded {floor['triples']:,} triples, the build {built['triples']:,}"
+        raise BenchmarkError(made)
     shutil.rmtree(workdir / f"stages-{entries}")
     shutil.rmtree(out)
     progress(f"{entries:,} entries: canned queries on {' and '.join(engines)}")
     engine_args = [f"--engine={engine}" for engine in engines]
     asked = run_worker("queries", str(source), *engine_args, f"--repeat={repeat}")
+    progress(f"{entries:,} entries: the queries read the {asked['origin']}")
     stages = tuple(Stage(s["stage"], s["seconds"], s["peak_kib"]) for s in built["stages"])
-    size = SizeResult(entries, built["triples"], stages, built["seconds"], wall, peak,
-                      floor["seconds"])  # fmt: skip
+    size = SizeResult(
+        entries, built["triples"], stages, built["seconds"], wall, peak, floor["seconds"]
+    )
     timings = [
         QueryTiming(t["query"], t["engine"], entries, t["seconds"], t["rows"])
         for t in asked["timings"]
@@ -138,17 +140,23 @@ def machine() -> tuple[tuple[str, str], ...]:
 
     import dllm_kg
 
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs"):
+        commit += ", with uncommitted changes"
     return (
         ("date", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("CPU", f"{cpu_model()}, {os.cpu_count()} cores (`nproc`)"),
         ("memory", f"{memory_gib():.1f} GiB"),
         ("Python", platform.python_version()),
         ("pyoxigraph", pyoxigraph.__version__),
-        ("dllm-kg", f"{dllm_kg.__version__} (commit {commit or 'unknown'})"),
+        ("dllm-kg", f"{dllm_kg.__version__} (commit {commit})"),
     )
+
+
+def git(*args: str) -> str:
+    """What ``git ARGS`` prints in the repository, stripped; empty when git fails."""
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def cpu_model() -> str:
@@ -220,9 +228,16 @@ def run_all(args: argparse.Namespace, workdir: Path) -> Report:
         timings += asked
     startup = measure_startup(command, workdir, STARTUP_RUNS)
     facts.append(("load average (1 min) at the end", load_average()))
-    report = Report(tuple(facts), command_line(args, sizes), tuple(results), tuple(timings),
-                    tuple(startup), args.rdflib_max, QUERY_REPEAT, STARTUP_RUNS)  # fmt: skip
-    return report
+    return Report(
+        machine=tuple(facts),
+        command=command_line(args, sizes),
+        sizes=tuple(results),
+        queries=tuple(timings),
+        startup=tuple(startup),
+        rdflib_max=args.rdflib_max,
+        query_repeat=QUERY_REPEAT,
+        startup_runs=STARTUP_RUNS,
+    )
 
 
 def command_line(args: argparse.Namespace, sizes: Sequence[int]) -> str:

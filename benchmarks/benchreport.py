@@ -137,6 +137,15 @@ def ratio(value: float) -> str:
     return f"{value:.1f}x"
 
 
+def spoken(items: Sequence[str]) -> str:
+    """Items joined as in a sentence.
+
+    >>> spoken(["1,000"]), spoken(["1,000", "10,000", "100,000"])
+    ('1,000', '1,000, 10,000 and 100,000')
+    """
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def verdict(value: float | None, limit: float) -> str:
     """``met`` when ``value`` is at most ``limit``, ``-`` when it was not measured."""
     if value is None:
@@ -330,8 +339,8 @@ def startup_table(runs: Sequence[StartupResult]) -> str:
 def render(report: Report) -> str:
     """docs/benchmarks.md: the machine, the command, the targets and every table."""
     machine = "\n".join(f"- {key}: {value}" for key, value in report.machine)
-    sizes = ", ".join(f"{size.entries:,}" for size in report.sizes)
-    rdflib_sizes = [s.entries for s in report.sizes if s.entries <= report.rdflib_max]
+    sizes = spoken([f"{size.entries:,}" for size in report.sizes])
+    rdflib_sizes = [f"{s.entries:,}" for s in report.sizes if s.entries <= report.rdflib_max]
     parts = [
         "# Benchmarks",
         "Written by `benchmarks/bench_all.py` (see `benchmarks/README.md`); do not edit by hand. "
@@ -376,7 +385,7 @@ def render(report: Report) -> str:
         "default paper or model that a synthetic list lacks is replaced by its first one "
         "by IRI. A time of 0.000 is under half a millisecond. rdflib runs only up to "
         f"{report.rdflib_max:,} entries "
-        f"({', '.join(f'{n:,}' for n in rdflib_sizes) or 'none here'}): at 100,000 it needs "
+        f"(here {spoken(rdflib_sizes) or 'none'}): at 100,000 it needs "
         "minutes per query. A `*` marks an rdflib answer with another number of rows than "
         "pyoxigraph's.",
         query_table(report.queries),
