@@ -82,7 +82,9 @@ def run_with_peak(argv: Sequence[str]) -> tuple[float, int]:
         if child.returncode:
             stderr.seek(0)
             tail = stderr_tail(stderr.read().decode("utf-8", "replace"))
-            raise BenchmarkError(f"`{' '.join(argv)}` exited with {child.returncode}: {tail}")
+            code = child.returncode
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with {code}"
+            raise BenchmarkError(f"`{' '.join(argv)}` {how}: {tail}")
     return elapsed, usage.ru_maxrss
 
 
@@ -92,17 +94,17 @@ def measure_size(
     """Build one list both ways, load the floor and time the queries, each in a new process."""
     progress(f"{entries:,} entries: pipeline.build, stage by stage")
     built = run_worker("build", str(source), str(workdir / f"stages-{entries}"))
-    progress(f"{entries:,} entries: dllm-kg build")
+    progress(f"{entries:,} entries: pipeline.build took {built['seconds']:.3f} s; dllm-kg build")
     out = workdir / f"command-{entries}"
     wall, peak = run_with_peak([command, "build", str(source), "-o", str(out)])
-    progress(f"{entries:,} entries: the floor")
+    progress(f"{entries:,} entries: dllm-kg build took {wall:.3f} s, {peak / 1024:,.0f} MiB; floor")
     floor = run_worker("floor", str(out / NTRIPLES_FILE))
     if floor["triples"] != built["triples"]:
         made = f"the floor loaded {floor['triples']:,} triples, the build {built['triples']:,}"
         raise BenchmarkError(made)
     shutil.rmtree(workdir / f"stages-{entries}")
     shutil.rmtree(out)
-    progress(f"{entries:,} entries: canned queries on {' and '.join(engines)}")
+    progress(f"{entries:,} entries: the floor took {floor['seconds']:.3f} s; canned queries")
     engine_args = [f"--engine={engine}" for engine in engines]
     asked = run_worker("queries", str(source), *engine_args, f"--repeat={repeat}")
     progress(f"{entries:,} entries: the queries read the {asked['origin']}")
