@@ -33,7 +33,6 @@ picture); ``--select`` opens the page at a node, as ``graph.html#paper/KEY`` doe
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import statistics
 import subprocess
@@ -50,8 +49,7 @@ from common import write_synthetic
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pyoxigraph as ox
 
-from dllm_kg.export import sorted_ntriples
-from dllm_kg.pipeline import load
+from dllm_kg.pipeline import load, read
 from dllm_kg.render import page_data, render_figures, render_page
 from dllm_kg.stats import connection_graph
 from tests.browser import CHROMIUM_ARGS
@@ -76,13 +74,7 @@ class Result:
 
 def store_of(source: Path | None = None) -> ox.Store:
     """A list's graph in a pyoxigraph store (the bundled list's by default); not timed."""
-    graph = load(source)[1]
-    data = sorted_ntriples(graph)
-    del graph
-    gc.collect()
-    store = ox.Store()
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-    return store
+    return load(source)[1]
 
 
 def synthetic_store(nodes: int, workdir: Path) -> tuple[str, ox.Store]:
@@ -112,8 +104,8 @@ def measure(label: str, store: ox.Store, browser: object, repeat: int, workdir: 
 def write_ntriples(entries: int, out: Path) -> None:
     """A synthetic list's graph as N-Triples, written by one process for another to load."""
     with tempfile.TemporaryDirectory() as temporary:
-        graph = load(write_synthetic(Path(temporary), entries))[1]
-    out.write_bytes(sorted_ntriples(graph))
+        _, ntriples, _ = read(write_synthetic(Path(temporary), entries))
+    out.write_bytes(ntriples)
 
 
 def figures_once(ntriples: Path) -> dict[str, float]:

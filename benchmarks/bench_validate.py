@@ -20,16 +20,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dllm_kg.export import sorted_ntriples
 from dllm_kg.pipeline import load
 from dllm_kg.validate import Engine, validate
 
 
 def store_for(source: Path | None) -> tuple[ox.Store, list]:
     """The list's store and reader findings (the untimed setup)."""
-    parsed, graph = load(source)
-    store = ox.Store()
-    store.bulk_load(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+    parsed, store = load(source)
     return store, list(parsed.findings)
 
 
