@@ -93,3 +93,19 @@ def test_the_cache_keeps_its_newest_entries(tmp_path: Path, monkeypatch) -> None
     assert len(kept) == store.CACHE_ENTRIES
     oldest = store.graph_key(tmp_path / "list-1.md", "list-1.md")
     assert oldest not in kept
+
+
+def test_a_killed_stores_half_written_entry_is_removed_a_day_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(store.CACHE_VARIABLE, str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    old, recent = tmp_path / "cache" / ".old.x", tmp_path / "cache" / ".recent.x"
+    for folder in (old, recent):
+        folder.mkdir()
+    day_ago = old.stat().st_mtime - store.STALE_SECONDS - 1
+    os.utime(old, (day_ago, day_ago))
+    source = tmp_path / "list.md"
+    source.write_text("a list\n")
+    store.store_graph(b"<urn:x:s> <urn:x:p> <urn:x:o> .\n", source)
+    assert (old.exists(), recent.exists()) == (False, True)  # a store may be writing it now

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,8 @@ STORE_DIR = "store"
 META_FILE = "meta.json"
 #: How many stored graphs the cache keeps; older ones are removed when a new one is stored.
 CACHE_ENTRIES = 8
+#: A half-written entry this old belongs to a store that was killed: it is removed.
+STALE_SECONDS = 24 * 3600
 
 
 class StoreError(DllmKgError):
@@ -156,7 +159,12 @@ def _rename_into_place(staging: Path, entry: Path) -> None:
 
 
 def _evict(root: Path, keep: Path) -> None:
-    """Remove all but the newest :data:`CACHE_ENTRIES` stored graphs."""
+    """Remove all but the newest :data:`CACHE_ENTRIES` stored graphs, and the half-written
+    entries of stores that were killed (older than :data:`STALE_SECONDS`)."""
+    stale = time.time() - STALE_SECONDS
+    for staging in root.glob(".*"):
+        if staging.is_dir() and staging.stat().st_mtime < stale:
+            shutil.rmtree(staging, ignore_errors=True)
     entries = sorted(
         (path for path in root.iterdir() if (path / META_FILE).is_file() and path != keep),
         key=lambda path: (path / META_FILE).stat().st_mtime,
