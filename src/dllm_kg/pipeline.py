@@ -23,8 +23,8 @@ from dllm_kg.store import StoredGraph, find_stored, store_graph
 
 #: The stages of a build, in order (see :func:`build`'s ``on_stage``).
 STAGES = ("parse", "graph", "store", "check", "exports", "figure", "write")
-#: Above this many bytes of N-Triples (about 70,000 triples), a build stores the graph and
-#: writes its downloads in two helper processes while it checks and draws the graph itself.
+#: Above this many bytes of N-Triples (about 70,000 triples), a build writes its downloads and
+#: stores the graph in a helper process while it checks and draws the graph itself.
 PARALLEL_ABOVE = 10_000_000
 #: The files a build writes into its output folder; it never touches any other.
 BUILD_FILES = (*EXPORT_FILES, PAGE_FILE, FIGURE_FILE)
@@ -114,23 +114,22 @@ def build(
     parsed = parse_file(source or DEFAULT_SOURCE, label)
     stage("graph")
     ntriples, store = graph_of(parsed)
-    with Beside(ntriples, parallel=len(ntriples) > PARALLEL_ABOVE) as beside:
-        stage("store")
-        stored = beside.run("store", str(source or DEFAULT_SOURCE), label or "")
-        serialised = beside.run("serialise")
+    stage("store")
+    jobs = [("serialise",), ("store", str(source or DEFAULT_SOURCE), label or "")]
+    with Beside(ntriples, jobs, parallel=len(ntriples) > PARALLEL_ABOVE) as beside:
         stage("check")
         _, _, findings = validate(store, parsed.findings)
         if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
-            stored.result()
+            beside.result("store")
             stage("done")
             return BuildResult(parsed, store, [], tuple(findings))
         stage("exports")
-        exports = {**serialised_files(serialised.result()), **render_descriptions(store)}
+        exports = {**serialised_files(beside.result("serialise")), **render_descriptions(store)}
         stage("figure")
         figures = render_figures(store)
         stage("write")
         files = write_build({**exports, **figures}, out_dir)
-        stored.result()
+        beside.result("store")
     stage("done")
     return BuildResult(parsed, store, files, tuple(findings))
 
