@@ -107,18 +107,22 @@ def load_store(ntriples: bytes | Path, path: Path | None = None) -> ox.Store:
 def sorted_document(triples: Iterable[Triple]) -> bytes:
     """Triples as an N-Triples document, each once, lines sorted: the same triples always
     give the same bytes (those of a pyoxigraph dump of them, sorted)."""
-    lines = sorted({f"{s} {p} {o} .\n" for s, p, o in triples})
-    return _encoded(lines)
+    return encoded(sorted_lines(triples))
 
 
-def ntriples_document(triples: Iterable[Triple]) -> bytes:
-    """Triples as an N-Triples document, in the order given (for a store to load)."""
-    return _encoded([f"{s} {p} {o} .\n" for s, p, o in triples])
+def sorted_lines(triples: Iterable[Triple]) -> list[str]:
+    """Triples as N-Triples lines, each once, sorted."""
+    return sorted({f"{s} {p} {o} .\n" for s, p, o in triples})
 
 
-def _encoded(lines: list[str], chunk: int = 65536) -> bytes:
-    """Lines joined as UTF-8, a chunk at a time: the lines are let go as they are encoded,
-    so that a large graph is never in memory three times (lines, joined text, bytes)."""
+def merged_lines(lines: list[str], more: list[str]) -> list[str]:
+    """Two lists of sorted lines as one, sorted, each line once."""
+    return list(dict.fromkeys(sorted(lines + more)))  # two sorted runs: sorting is a merge
+
+
+def encoded(lines: list[str], chunk: int = 65536) -> bytes:
+    """Lines joined as UTF-8, a chunk at a time. The lines are let go as they are encoded
+    (the list is emptied), so that a large graph is never in memory three times."""
     parts = []
     while lines:
         parts.append("".join(lines[-chunk:]).encode("utf-8"))

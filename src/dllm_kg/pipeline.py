@@ -68,13 +68,14 @@ def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
     """A parsed list's whole graph (records, vocabularies, annotations, and what the rules of
     queries/rules/ derive from them), as sorted N-Triples and in an in-memory store."""
     from dllm_kg.curate import annotation_triples_of, derived_triples
-    from dllm_kg.graph import list_triples, ntriples_document, sorted_document, vocabulary_triples
+    from dllm_kg.graph import encoded, list_triples, merged_lines, sorted_lines, vocabulary_triples
 
-    triples = [*vocabulary_triples(), *list_triples(parsed), *annotation_triples_of(parsed)]
-    store = load_store(ntriples_document(triples))
-    derived = derived_triples(store)
-    store.bulk_load(ntriples_document(derived), format=ox.RdfFormat.N_TRIPLES)
-    return sorted_document(chain(triples, derived)), store
+    triples = chain(vocabulary_triples(), list_triples(parsed), annotation_triples_of(parsed))
+    lines = sorted_lines(triples)
+    store = load_store(encoded(list(lines)))
+    derived = sorted_lines(derived_triples(store))
+    store.bulk_load(encoded(list(derived)), format=ox.RdfFormat.N_TRIPLES)
+    return encoded(merged_lines(lines, derived)), store
 
 
 def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, ox.Store]:
