@@ -22,16 +22,9 @@ import time
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from dllm_kg.catalogue import CannedQuery
-    from dllm_kg.query import KnowledgeGraph
 
 #: The name of the time between the call of ``build`` and its first stage (imports, checks).
 BEFORE_STAGES = "before the first stage"
-#: The classes of things a parameter may name, for defaults that a synthetic list lacks.
-_CLASSES = {"paper": "dllm:Paper", "model": "dllm:Model"}
 
 
 def peak_kib() -> int:
@@ -74,6 +67,8 @@ def measure_floor(ntriples: str) -> dict[str, object]:
 
 def measure_queries(source: str, engines: Sequence[str], repeat: int) -> dict[str, object]:
     """Every canned query on each engine, best of ``repeat`` runs; graph loading excluded."""
+    from bench_queries import parameters_for  # the defaults, or the list's first paper or model
+
     from dllm_kg.query import list_queries, load_graph
 
     kg = load_graph(source)  # set-up, not timed
@@ -90,22 +85,6 @@ def measure_queries(source: str, engines: Sequence[str], repeat: int) -> dict[st
                 best = min(best, time.perf_counter() - begin)
             timings.append({"query": query.name, "engine": engine, "seconds": best, "rows": rows})
     return {"origin": kg.origin, "triples": len(kg), "timings": timings}
-
-
-def parameters_for(kg: KnowledgeGraph, query: CannedQuery) -> dict[str, str]:
-    """No parameters (the defaults), except a paper or model the list lacks: its first, by IRI."""
-    from dllm_kg.query import QueryError, bind_value
-
-    params = {}
-    for parameter in query.parameters:
-        try:
-            bind_value(kg, parameter, parameter.default)
-        except QueryError:
-            if parameter.kind not in _CLASSES:
-                raise
-            first = f"SELECT ?x WHERE {{ ?x a {_CLASSES[parameter.kind]} }} ORDER BY ?x LIMIT 1"
-            params[parameter.name] = str(kg.sparql(first).records()[0]["x"])
-    return params
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
