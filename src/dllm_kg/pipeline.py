@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -17,6 +18,9 @@ from dllm_kg.graph import load_store
 from dllm_kg.namespaces import DLLM
 from dllm_kg.records import Finding, ParsedList, Severity
 from dllm_kg.store import StoredGraph, find_stored, store_graph
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 # The stages import inside the functions that run them: a query that finds its stored graph
 # needs none of them (nor markdown-it, pydantic, pyshacl, networkx or pyvis behind them).
@@ -146,7 +150,8 @@ class CheckResult:
     parsed: ParsedList
     store: ox.Store
     conforms: bool
-    report: object
+    #: The SHACL validation report (an rdflib graph: it is small).
+    report: Graph
     findings: list[Finding]
 
 
