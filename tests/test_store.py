@@ -100,12 +100,33 @@ def test_a_killed_stores_half_written_entry_is_removed_a_day_later(
 ) -> None:
     monkeypatch.setenv(store.CACHE_VARIABLE, str(tmp_path / "cache"))
     (tmp_path / "cache").mkdir()
-    old, recent = tmp_path / "cache" / ".old.x", tmp_path / "cache" / ".recent.x"
-    for folder in (old, recent):
+    old = tmp_path / "cache" / ".0123456789abcdef.k1"
+    recent = tmp_path / "cache" / ".fedcba9876543210.k2"
+    users = tmp_path / "cache" / ".config"  # the cache may point at a folder of the user's
+    for folder in (old, recent, users):
         folder.mkdir()
     day_ago = old.stat().st_mtime - store.STALE_SECONDS - 1
-    os.utime(old, (day_ago, day_ago))
+    for folder in (old, users):
+        os.utime(folder, (day_ago, day_ago))
     source = tmp_path / "list.md"
     source.write_text("a list\n")
     store.store_graph(b"<urn:x:s> <urn:x:p> <urn:x:o> .\n", source)
-    assert (old.exists(), recent.exists()) == (False, True)  # a store may be writing it now
+    assert (old.exists(), recent.exists(), users.exists()) == (False, True, True)
+
+
+def test_a_cache_pointed_at_a_folder_of_the_users_removes_none_of_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    for name in ("notes", ".config", "0" * 64):
+        (home / name).mkdir(parents=True)
+        (home / name / store.META_FILE).write_text("{}")  # even folders that look like ours
+    (home / "file.txt").write_text("mine")
+    before = sorted(str(path) for path in home.rglob("*"))
+    monkeypatch.setenv(store.CACHE_VARIABLE, str(home))
+    for number in range(store.CACHE_ENTRIES + 2):
+        source = tmp_path / f"list-{number}.md"
+        source.write_text(f"list {number}\n")
+        store.store_graph(b"<urn:x:s> <urn:x:p> <urn:x:o> .\n", source)
+    after = sorted(str(path) for path in home.rglob("*"))
+    assert set(before) <= set(after)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -40,6 +41,9 @@ META_FILE = "meta.json"
 CACHE_ENTRIES = 8
 #: A half-written entry this old belongs to a store that was killed: it is removed.
 STALE_SECONDS = 24 * 3600
+#: The names of a stored graph's folder (its key) and of one being written (see store_graph).
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\Z")
+_STAGING_NAME = re.compile(r"\.[0-9a-f]{16}\.[A-Za-z0-9_]+\Z")
 
 
 class StoreError(DllmKgError):
@@ -158,15 +162,28 @@ def _rename_into_place(staging: Path, entry: Path) -> None:
             os.rename(staging, entry)
 
 
+def _is_entry(path: Path) -> bool:
+    """Whether a folder is a stored graph: named by its key, which its description repeats."""
+    if not _ENTRY_NAME.match(path.name) or not (path / META_FILE).is_file():
+        return False
+    try:
+        return json.loads((path / META_FILE).read_text(encoding="utf-8")).get("key") == path.name
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _evict(root: Path, keep: Path) -> None:
     """Remove all but the newest :data:`CACHE_ENTRIES` stored graphs, and the half-written
-    entries of stores that were killed (older than :data:`STALE_SECONDS`)."""
+    entries of stores that were killed (older than :data:`STALE_SECONDS`).
+
+    Only folders named as this module names them are touched, wherever the cache points.
+    """
     stale = time.time() - STALE_SECONDS
-    for staging in root.glob(".*"):
-        if staging.is_dir() and staging.stat().st_mtime < stale:
+    for staging in root.iterdir():
+        if _STAGING_NAME.match(staging.name) and staging.stat().st_mtime < stale:
             shutil.rmtree(staging, ignore_errors=True)
     entries = sorted(
-        (path for path in root.iterdir() if (path / META_FILE).is_file() and path != keep),
+        (path for path in root.iterdir() if path != keep and _is_entry(path)),
         key=lambda path: (path / META_FILE).stat().st_mtime,
         reverse=True,
     )
