@@ -2,7 +2,7 @@
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,10 +18,14 @@ from dllm_kg.records import ParsedList
 from dllm_kg.store import CACHE_VARIABLE
 from dllm_kg.terms import rdflib_graph
 
+from .browser import CHROMIUM_ARGS
+
 # Stored graphs go to a cache of the test run's own (the commands the tests start inherit it),
 # never to the user's.
 os.environ[CACHE_VARIABLE] = tempfile.mkdtemp(prefix="dllm-kg-test-cache-")
 
+#: The browser of the browser tests: Debian's chromium unless DLLM_KG_CHROMIUM names another.
+CHROMIUM = Path(os.environ.get("DLLM_KG_CHROMIUM", "/usr/bin/chromium"))
 #: Small lists written for the tests.
 DATA = Path(__file__).parent / "data"
 
@@ -59,3 +63,21 @@ def load_rdflib(source: Path, label: str | None = None) -> tuple[ParsedList, Gra
     """A list parsed and built as a build does, its graph read by rdflib."""
     parsed, store = load(source, label)
     return parsed, rdflib_graph(store)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole session."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium. Install it with "
+            "`apt-get install -y chromium` (bash scripts/test does), or set DLLM_KG_CHROMIUM."
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is missing: .venv/bin/pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

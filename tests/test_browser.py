@@ -7,7 +7,6 @@ downloads one. Without the browser these tests fail, with the command that insta
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,35 +22,14 @@ from dllm_kg.render import OVERVIEW_PAPERS, render_page
 from dllm_kg.render import PAPER_PAGE as RENDER_PAGE
 from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
 
-from .browser import CHROMIUM_ARGS
 from .conftest import DATA
 from .figures import HOSTILE_TITLES, SWARM, as_store, hostile_graph
 
-#: The browser: Debian's chromium unless DLLM_KG_CHROMIUM names another.
-CHROMIUM = Path(os.environ.get("DLLM_KG_CHROMIUM", "/usr/bin/chromium"))
 #: How long a page may take to draw, in milliseconds.
 DRAW_TIMEOUT = 20_000
 FWDLLM = "https://w3id.org/dllm-kg/paper/fwdllm-efficient-fedllm-using-forward-gradient"
 LORA = "https://w3id.org/dllm-kg/technique/lora"
 SECURITY = "https://w3id.org/dllm-kg/area/security-and-privacy"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the whole session."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's chromium. Install it with "
-            "`apt-get install -y chromium` (bash scripts/test does), or set DLLM_KG_CHROMIUM."
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is missing: .venv/bin/pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -32,11 +32,13 @@ def test_every_input_file_is_package_data() -> None:
                 assert path.resolve() in shipped, f"{path} is missing from package-data"
 
 
-def test_templates_are_package_data() -> None:
+def test_templates_and_static_files_are_package_data() -> None:
     shipped = {path for pattern in package_data_patterns() for path in PACKAGE_DIR.glob(pattern)}
-    templates = list((PACKAGE_DIR / "templates").iterdir())
-    assert templates
-    assert all(path in shipped for path in templates)
+    for folder in ("templates", "static"):
+        files = [path for path in (PACKAGE_DIR / folder).rglob("*") if path.is_file()]
+        assert files, folder
+        missing = [str(path) for path in files if path not in shipped]
+        assert missing == []
 
 
 def test_the_build_backend_reads_pep_639_licence_fields() -> None:

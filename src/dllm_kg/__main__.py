@@ -2,4 +2,5 @@
 
 from dllm_kg.cli import main
 
-main()
+if __name__ == "__main__":  # the query workers of `serve` import this module again
+    main()

@@ -54,6 +54,12 @@ _PARAM = re.compile(
 #: rdflib cannot read, or may read otherwise than pyoxigraph.
 _SERVICE_WORD = re.compile(r"(?<![?$:\w-])SERVICE(?![\w-])", re.IGNORECASE)
 _FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE | re.MULTILINE)
+#: An update: its prologue (PREFIX and BASE declarations), then an update keyword.
+_UPDATE = re.compile(
+    r"(?:\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>))*"
+    r"\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,15 @@ def query_form(text: str) -> str:
     """
     match = _FORM.search(_strip_comments(text))
     return match.group(1).upper() if match else ""
+
+
+def is_update(text: str) -> bool:
+    """Whether a text is a SPARQL Update (to refuse it as such, not as a bad query).
+
+    >>> is_update("# drop\\nPREFIX ex: <http://x/> DROP ALL"), is_update("SELECT * {}")
+    (True, False)
+    """
+    return bool(_UPDATE.match(_strip_comments(text)))
 
 
 def calls_service(text: str) -> bool:

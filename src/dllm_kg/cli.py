@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -326,6 +326,62 @@ def stats_command(
     except DllmKgError as error:
         fail(str(error))
     print_stats(panel_stats(stored.store, top))
+
+
+@app.command("serve")
+def serve_command(
+    source: SourceArgument = None,
+    host: Annotated[
+        str, typer.Option(help="The address to listen on; 0.0.0.0 for every network.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The port; 0 for any free one.")
+    ] = 8787,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a query may run before it is stopped.")
+    ] = 30.0,
+    max_results: Annotated[
+        int, typer.Option(min=1, help="Rows or triples a result holds at most; more are cut.")
+    ] = 10_000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Queries answered at once (one process each).")
+    ] = 2,
+    queue: Annotated[
+        int, typer.Option(min=0, help="Queries that may wait for a worker; more get a 503.")
+    ] = 100,
+) -> None:
+    """Serve the graph: a read-only SPARQL endpoint, a query page and the downloads.
+
+    Ctrl-C stops it.
+    """
+    from dllm_kg.pipeline import stored_graph
+    from dllm_kg.serve import Settings, listening_socket, run
+
+    settings = Settings(host, port, timeout, max_results, workers, max_waiting=queue)
+    try:
+        stored = stored_graph(source, label=str(source) if source else None)
+        sock = listening_socket(host, port)
+    except DllmKgError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
+    address = sock.getsockname()
+    base = f"http://{address[0] if ':' not in address[0] else f'[{address[0]}]'}:{address[1]}"
+
+    def ready() -> None:
+        console.print(f"serving {stored.describe()}", markup=False, soft_wrap=True)
+        for name, url in (
+            ("query page", f"{base}/"),
+            ("SPARQL", f"{base}/sparql"),
+            ("figure", f"{base}/{PAGE_FILE}"),
+            ("downloads", f"{base}/dllm-kg.ttl (.nt, .jsonld), {base}/.well-known/void"),
+        ):
+            console.print(f"  {name:<11} {url}", markup=False, soft_wrap=True)
+        console.print("Ctrl-C stops it.", markup=False)
+
+    with suppress(KeyboardInterrupt):  # uvicorn stops on Ctrl-C, and may raise it again after
+        run(stored, settings, sock, ready)
+    console.print("stopped", markup=False)
 
 
 def print_stats(stats: Stats) -> None:

@@ -50,3 +50,5 @@ UPSTREAM_ATTRIBUTION = (
     "(https://github.com/solidlabnetwork/awesome-distributed-LLM), licensed CC BY 4.0; "
     "converted to RDF and normalised by dllm-kg."
 )
+#: The named graph that ``dllm-kg push`` writes and ``dllm-kg query --endpoint`` reads.
+GRAPH_IRI = "https://w3id.org/dllm-kg/graph"

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from dllm_kg.beside import Beside, serialised_files
 from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE, FIGURE_FILE, PAGE_FILE
-from dllm_kg.export import EXPORT_FILES, class_counts, render_descriptions
+from dllm_kg.export import EXPORT_FILES, class_counts, render_descriptions, render_exports
 from dllm_kg.graph import load_store
 from dllm_kg.namespaces import DLLM
 from dllm_kg.records import Finding, ParsedList, Severity
@@ -137,6 +137,14 @@ def build(
         beside.result("store")
     stage("done")
     return BuildResult(parsed, store, files, tuple(findings))
+
+
+def outputs(store: ox.Store) -> dict[str, bytes]:
+    """Every file a build writes, by name, rendered from a graph's store (``dllm-kg serve``
+    offers them)."""
+    from dllm_kg.render import render_figures
+
+    return {**render_exports(store), **render_figures(store)}
 
 
 def _no_report(stage: str) -> None:

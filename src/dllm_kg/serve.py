@@ -1,0 +1,312 @@
+"""``dllm-kg serve``: a stored graph as a read-only SPARQL endpoint, with a query page and the
+downloads.
+
+Routes: ``/`` the query page, ``/sparql`` the SPARQL 1.1 Protocol endpoint (its service
+description when asked without a query), ``/queries`` the canned queries as JSON,
+``/.well-known/void`` the VoID description, and every file a build writes by its name.
+Starlette routes the requests and uvicorn serves them on one event loop, so a slow client
+holds only its own connection; queries run in :mod:`dllm_kg.workers` under the time and
+result limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from dllm_kg.catalogue import CannedQuery, list_queries
+from dllm_kg.constants import PACKAGE_DIR
+from dllm_kg.export import VOID_FILE
+from dllm_kg.protocol import (
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    ProtocolError,
+    content_type,
+    negotiate,
+    operation_of,
+    rdf_document,
+    service_description,
+)
+from dllm_kg.store import STORE_DIR, StoredGraph
+from dllm_kg.workers import Job, QueryPool, ServerBusy
+
+#: The query page's scripts and styles (Yasgui, shipped with the package).
+STATIC_DIR = PACKAGE_DIR / "static"
+#: The header that says a result was cut at the result limit (as Virtuoso names it).
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+#: Media types of the files a build writes, by extension.
+#: The query page's Content-Security-Policy: scripts, styles and requests of this server
+#: only (Yasgui sets style attributes, and the favicon is a data: URL).
+QUERY_PAGE_POLICY = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'self'"
+)
+#: Answers that depend on the Accept header say so, for caches.
+_VARY = {"Vary": "Accept"}
+FILE_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".html": "text/html",
+    ".svg": "image/svg+xml",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``dllm-kg serve`` is told: where to listen and the limits."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    #: Seconds a query may run (and wait for a free worker).
+    timeout: float = 30.0
+    #: Rows (SELECT) or triples (CONSTRUCT, DESCRIBE) a result holds at most.
+    max_results: int = 10_000
+    #: Worker processes, each answering one query at a time.
+    workers: int = 2
+    #: Requests that may wait for a worker; more get a 503.
+    max_waiting: int = 100
+    #: Open connections and requests in all; more get a 503 (uvicorn's limit).
+    max_connections: int = 500
+    #: The largest request body (a POSTed query), in bytes.
+    max_body: int = 1 << 20
+
+
+class _Graph:
+    """What the routes share: the stored graph, its worker pool and, made on first use, its
+    downloads."""
+
+    def __init__(self, stored: StoredGraph, settings: Settings) -> None:
+        self.stored, self.settings = stored, settings
+        self.pool = QueryPool(
+            str(stored.path / STORE_DIR),
+            settings.workers,
+            settings.timeout,
+            settings.max_results,
+            settings.max_waiting,
+        )
+        self._files: dict[str, bytes] | None = None
+        self._rendering = asyncio.Lock()
+
+    async def files(self) -> dict[str, bytes]:
+        """Every file a build writes, rendered once, when first asked for."""
+        async with self._rendering:
+            if self._files is None:
+                from dllm_kg.pipeline import outputs
+
+                self._files = await asyncio.to_thread(outputs, self.stored.store)
+        return self._files
+
+
+def create_app(stored: StoredGraph, settings: Settings) -> Starlette:
+    """The web application over one stored graph."""
+    graph = _Graph(stored, settings)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await graph.pool.start()
+        try:
+            yield
+        finally:
+            graph.pool.close()
+
+    async def sparql(request: Request) -> Response:
+        return await _sparql(graph, request)
+
+    async def void(request: Request) -> Response:
+        return await _void(graph, request)
+
+    async def build_file(request: Request) -> Response:
+        return await _build_file(graph, request.path_params["name"])
+
+    return Starlette(
+        routes=[
+            Route("/", _query_page),
+            Route("/sparql", sparql, methods=["GET", "POST"]),
+            Route("/queries", _queries),
+            Route("/.well-known/void", void),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            Route("/{name}", build_file),
+        ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=[MAX_ROWS_HEADER],
+            )
+        ],
+        exception_handlers={ProtocolError: _protocol_error},
+        lifespan=lifespan,
+    )
+
+
+async def _sparql(graph: _Graph, request: Request) -> Response:
+    body = await _body(request, graph.settings.max_body)
+    content = request.headers.get("content-type")
+    operation = operation_of(request.method, request.url.query, content, body)
+    accept = request.headers.get("accept")
+    if operation.query is None:
+        if request.method == "POST":
+            raise ProtocolError(400, "no query: send query=... or an application/sparql-query body")
+        triples = service_description(
+            _url(request, "/sparql"), len(graph.stored.store), _url(request, "/.well-known/void")
+        )
+        return _rdf_response(triples, accept)
+    job = Job(
+        operation.query,
+        negotiate(accept, list(RESULT_TYPES)),
+        negotiate(accept, list(GRAPH_TYPES)),
+        operation.default_graphs,
+        operation.named_graphs,
+    )
+    if job.results_type is None and job.graph_type is None:
+        raise ProtocolError(
+            406, f"results are offered as {', '.join([*RESULT_TYPES, *GRAPH_TYPES])}"
+        )
+    answer = await graph.pool.answer(job)
+    headers = {MAX_ROWS_HEADER: str(graph.settings.max_results)} if answer.truncated else {}
+    headers.update(_VARY)
+    return Response(answer.body, headers=headers, media_type=content_type(answer.media_type))
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) once it grows past ``limit`` bytes."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"the request body is larger than {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _url(request: Request, path: str) -> str:
+    """An absolute URL on this server, as the client reached it."""
+    return str(request.base_url.replace(path=path, query="", fragment=""))
+
+
+def _rdf_response(triples: list[ox.Triple], accept: str | None) -> Response:
+    media_type = negotiate(accept, list(GRAPH_TYPES))
+    if media_type is None:
+        raise ProtocolError(406, f"this is offered as {', '.join(GRAPH_TYPES)}")
+    body = rdf_document(triples, media_type)
+    return Response(body, headers=_VARY, media_type=content_type(media_type))
+
+
+async def _void(graph: _Graph, request: Request) -> Response:
+    """The VoID description of the downloads: ``void.ttl`` as it is, or in the format asked
+    for."""
+    void = (await graph.files())[VOID_FILE]
+    if negotiate(request.headers.get("accept"), list(GRAPH_TYPES)) == "text/turtle":
+        return Response(void, headers=_VARY, media_type=content_type("text/turtle"))
+    triples = [quad.triple for quad in ox.parse(void, format=ox.RdfFormat.TURTLE)]
+    return _rdf_response(triples, request.headers.get("accept"))
+
+
+async def _build_file(graph: _Graph, name: str) -> Response:
+    files = await graph.files()
+    if name not in files:
+        raise ProtocolError(404, f"no {name} here; the files: {', '.join(sorted(files))}")
+    media_type = FILE_TYPES[Path(name).suffix]
+    return Response(files[name], media_type=content_type(media_type))
+
+
+async def _queries(_: Request) -> Response:
+    """The canned queries as JSON: name, title, question, parameters, and the text with the
+    parameters' defaults written in, ready to run here."""
+    body = json.dumps([_query_json(query) for query in list_queries()], indent=1)
+    return Response(body + "\n", media_type="application/json")
+
+
+def _query_json(query: CannedQuery) -> dict[str, object]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "question": query.question,
+        "parameters": [
+            {"name": p.name, "default": p.default, "kind": p.kind, "description": p.description}
+            for p in query.parameters
+        ],
+        "query": query.text,
+    }
+
+
+async def _query_page(_: Request) -> Response:
+    """The query page; its policy lets it load and ask nothing but this server."""
+    page = (STATIC_DIR / "query.html").read_bytes()
+    headers = {"Content-Security-Policy": QUERY_PAGE_POLICY}
+    return Response(page, headers=headers, media_type="text/html; charset=utf-8")
+
+
+async def _protocol_error(_: Request, error: Exception) -> Response:
+    status = getattr(error, "status", 500)
+    headers = {"Retry-After": "1"} if isinstance(error, ServerBusy) else {}
+    return PlainTextResponse(f"{error}\n", status_code=status, headers=headers)
+
+
+# Running the server ----------------------------------------------------------------------------
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, calling back once it listens."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._on_ready()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (port 0: any free port).
+
+    :raises OSError: when the address is taken or not this machine's.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def run(
+    stored: StoredGraph,
+    settings: Settings,
+    sock: socket.socket,
+    on_ready: Callable[[], None],
+) -> None:
+    """Serve until interrupted (Ctrl-C raises KeyboardInterrupt once the server has stopped)."""
+    config = uvicorn.Config(
+        create_app(stored, settings),
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=2,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
+    _Server(config, on_ready).run(sockets=[sock])
