@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +55,26 @@ _PARAM = re.compile(
 #: rdflib cannot read, or may read otherwise than pyoxigraph.
 _SERVICE_WORD = re.compile(r"(?<![?$:\w-])SERVICE(?![\w-])", re.IGNORECASE)
 _FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE | re.MULTILINE)
+#: The tokens of SPARQL text that a scan for its braces must take whole: comments, strings in
+#: their four quote forms, IRIs, and words (keywords, variables, prefixed names with their ``\``
+#: escapes, numbers, language tags). A ``<`` that does not open an IRI is an operator: before
+#: ``=`` or a space, or where no ``>`` closes IRI characters.
+_SPARQL_TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<comment>#[^\n\r]*)",
+            r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''"
+            r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+            r"|'(?:[^'\\\n\r]|\\.)*'"
+            r'|"(?:[^"\\\n\r]|\\.)*")',
+            r'(?P<iri><(?![=\s])[^<>"{}|^`\\\x00-\x20]*>)',
+            r"(?P<word>(?:[\w?$@:.%-]|\\.)+)",
+            r"(?P<brace>[{}])",
+        )
+    ),
+    re.DOTALL,
+)
+_VARIABLE_NAME = re.compile(r"[A-Za-z0-9_\u00b7\u00c0-\ufffd]+")
 
 
 @dataclass(frozen=True)
@@ -280,3 +301,122 @@ def _algebra_nodes(root: object) -> Iterator[CompValue]:
 def _strip_comments(text: str) -> str:
     """The query without whole-line comments (enough to find its form keyword)."""
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+# Binding by text: parameters written into the query, for endpoints -----------------------------
+
+
+def inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
+    """The query with a ``VALUES`` block that binds the variables, first in its WHERE group.
+
+    ``bindings`` maps variable names to terms in SPARQL syntax (``<https://...>``,
+    ``"42"^^<...#integer>``). The block goes right after the ``{`` that opens the query's
+    outermost group: the one after ``WHERE``, or the first ``{`` of the query that is not a
+    CONSTRUCT template. Comments, strings and IRIs are skipped, so a ``{`` or ``WHERE`` inside
+    them counts for nothing. A ``CONSTRUCT WHERE { ... }`` (whose group may hold triples only)
+    is first written out as ``CONSTRUCT { ... } WHERE { ... }``.
+
+    >>> print(inline_bindings("SELECT ?n WHERE { ?s ?p ?n }", {"n": '"1"'}))
+    SELECT ?n WHERE { VALUES (?n) { ("1") } ?s ?p ?n }
+    >>> print(inline_bindings("CONSTRUCT { ?s a <x:T> } WHERE {\\n  ?s ?p ?o\\n}", {"s": "<x:s>"}))
+    CONSTRUCT { ?s a <x:T> } WHERE {
+      VALUES (?s) { (<x:s>) }
+      ?s ?p ?o
+    }
+
+    :raises ValueError: for a variable name that SPARQL does not allow, or a query without a
+        group to put the block in (``DESCRIBE <iri>``).
+    """
+    if not bindings:
+        return text
+    for name in bindings:
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    variables = " ".join(f"?{name}" for name in bindings)
+    block = f"VALUES ({variables}) {{ ({' '.join(bindings.values())}) }}"
+    group, construct_end = _outermost_group(text)
+    if group is None:
+        raise ValueError("the query has no { ... } group to bind its variables in")
+    opening, closing = group
+    if construct_end is not None:  # CONSTRUCT WHERE { T }: the template is T
+        template = text[opening : closing + 1]
+        text = f"{text[:construct_end]} {template}{text[construct_end:]}"
+        opening += len(template) + 1
+    return text[: opening + 1] + _placed(block, text, opening + 1) + text[opening + 1 :]
+
+
+def _placed(block: str, text: str, at: int) -> str:
+    """The block as its own line where the ``{`` ends its line (indented as the next line is),
+    else between spaces."""
+    rest_of_line, newline, after = text[at:].partition("\n")
+    if not newline or rest_of_line.strip():
+        return f" {block}"
+    indent = after[: len(after) - len(after.lstrip(" \t"))]
+    return f"\n{indent}{block}"
+
+
+def _outermost_group(text: str) -> tuple[tuple[int, int] | None, int | None]:
+    """Where the query's outermost group opens and closes (``{`` and ``}`` offsets), and, for a
+    ``CONSTRUCT WHERE`` short form, the offset where its CONSTRUCT keyword ends."""
+    depth, previous, opening = 0, "", None
+    construct_end: int | None = None
+    template_seen = False
+    for kind, start, end in _scan(text):
+        word = text[start:end].upper() if kind == "word" else ""
+        if kind == "brace" and text[start] == "{":
+            if depth == 0 and opening is None:
+                if previous == "CONSTRUCT":
+                    template_seen = True
+                else:
+                    opening = start
+            depth += 1
+        elif kind == "brace":
+            depth -= 1
+            if depth == 0 and opening is not None:
+                short_form = construct_end is not None and not template_seen
+                return (opening, start), construct_end if short_form else None
+        elif word == "CONSTRUCT" and depth == 0:
+            construct_end = end
+        if kind != "comment":
+            previous = word
+    return ((opening, len(text)) if opening is not None else None), None
+
+
+def _scan(text: str) -> Iterator[tuple[str, int, int]]:
+    """The tokens of SPARQL text that matter to its structure: kind, start and end offsets.
+
+    >>> [kind for kind, _, _ in _scan("ASK { <a#b> '}' # }\\n ?x <= 3 }")]
+    ['word', 'brace', 'iri', 'string', 'comment', 'word', 'word', 'brace']
+    """
+    at = 0
+    while at < len(text):
+        match = _SPARQL_TOKEN.match(text, at)
+        if match is None:
+            at += 1  # white space, punctuation, operators
+            continue
+        assert match.lastgroup is not None
+        yield match.lastgroup, match.start(), match.end()
+        at = match.end()
+
+
+def declare_prefixes(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The query with a ``PREFIX`` line for each prefix it uses but does not declare.
+
+    The embedded engines know the project's prefixes; another endpoint knows only what the
+    query declares. The declarations go on one line before the query.
+
+    >>> print(declare_prefixes("SELECT ?p { ?p a dllm:Paper ; skos:x '# rdfs:' }"))
+    PREFIX dllm: <https://w3id.org/dllm-kg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?p { ?p a dllm:Paper ; skos:x '# rdfs:' }
+    """
+    words = [text[start:end] for kind, start, end in _scan(text) if kind == "word"]
+    declared = {
+        name.lower() for keyword, name in itertools.pairwise(words) if keyword.upper() == "PREFIX"
+    }
+    used = {word.partition(":")[0] + ":" for word in words if ":" in word[1:]}
+    missing = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in prefixes.items()
+        if f"{prefix}:" in used and f"{prefix}:".lower() not in declared
+    ]
+    return f"{' '.join(missing)}\n{text}" if missing else text

@@ -42,8 +42,8 @@ from dllm_kg.catalogue import (
 from dllm_kg.export import compact
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, PREFIXES, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.options import Engine, Format
-from dllm_kg.results import QueryResult
-from dllm_kg.terms import from_oxigraph, rdflib_graph, to_oxigraph
+from dllm_kg.results import QueryResult, from_oxigraph_result
+from dllm_kg.terms import rdflib_graph, to_oxigraph
 
 #: The public API, defined here or in dllm_kg.catalogue and dllm_kg.results.
 __all__ = [
@@ -552,24 +552,7 @@ def _run_oxigraph(
         raise QueryError(_syntax_message(name, line, column, detail)) from None
     except (RuntimeError, ValueError, OSError) as error:
         raise QueryError(f"{name}: cannot run on pyoxigraph: {error}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(result))
-    if isinstance(result, ox.QuerySolutions):
-        variables = tuple(variable.value for variable in result.variables)
-        converted: dict[object, Identifier | None] = {}  # a result repeats its terms
-
-        def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Identifier | None:
-            if value not in converted:
-                converted[value] = from_oxigraph(value)
-            return converted[value]
-
-        rows = [tuple(term(solution[v]) for v in variables) for solution in result]
-        return QueryResult("SELECT", variables, rows)
-    triples = frozenset(
-        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
-        for t in result
-    )
-    return QueryResult(query_form(text) or "CONSTRUCT", triples=triples)
+    return from_oxigraph_result(result, query_form(text))
 
 
 def _syntax_message(name: str, line: int | None, column: int | None, detail: str) -> str:
