@@ -314,13 +314,15 @@ def inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
     outermost group: the one after ``WHERE``, or the first ``{`` of the query that is not a
     CONSTRUCT template. Comments, strings and IRIs are skipped, so a ``{`` or ``WHERE`` inside
     them counts for nothing. A ``CONSTRUCT WHERE { ... }`` (whose group may hold triples only)
-    is first written out as ``CONSTRUCT { ... } WHERE { ... }``.
+    is first written out as ``CONSTRUCT { ... } WHERE { ... }``. The block goes on the line of
+    the ``{``, so an endpoint's syntax error names the line of the query as written.
 
     >>> print(inline_bindings("SELECT ?n WHERE { ?s ?p ?n }", {"n": '"1"'}))
     SELECT ?n WHERE { VALUES (?n) { ("1") } ?s ?p ?n }
-    >>> print(inline_bindings("CONSTRUCT { ?s a <x:T> } WHERE {\\n  ?s ?p ?o\\n}", {"s": "<x:s>"}))
-    CONSTRUCT { ?s a <x:T> } WHERE {
-      VALUES (?s) { (<x:s>) }
+    >>> print(inline_bindings("CONSTRUCT WHERE {\\n  ?s ?p ?o\\n}", {"s": "<x:s>"}))
+    CONSTRUCT {
+      ?s ?p ?o
+    } WHERE { VALUES (?s) { (<x:s>) }
       ?s ?p ?o
     }
 
@@ -342,17 +344,7 @@ def inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
         template = text[opening : closing + 1]
         text = f"{text[:construct_end]} {template}{text[construct_end:]}"
         opening += len(template) + 1
-    return text[: opening + 1] + _placed(block, text, opening + 1) + text[opening + 1 :]
-
-
-def _placed(block: str, text: str, at: int) -> str:
-    """The block as its own line where the ``{`` ends its line (indented as the next line is),
-    else between spaces."""
-    rest_of_line, newline, after = text[at:].partition("\n")
-    if not newline or rest_of_line.strip():
-        return f" {block}"
-    indent = after[: len(after) - len(after.lstrip(" \t"))]
-    return f"\n{indent}{block}"
+    return f"{text[: opening + 1]} {block}{text[opening + 1 :]}"
 
 
 def _outermost_group(text: str) -> tuple[tuple[int, int] | None, int | None]:
@@ -403,11 +395,12 @@ def declare_prefixes(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     """The query with a ``PREFIX`` line for each prefix it uses but does not declare.
 
     The embedded engines know the project's prefixes; another endpoint knows only what the
-    query declares. The declarations go on one line before the query.
+    query declares. The declarations go at the start of the first line, so an endpoint's
+    syntax error names the line of the query as written.
 
-    >>> print(declare_prefixes("SELECT ?p { ?p a dllm:Paper ; skos:x '# rdfs:' }"))
-    PREFIX dllm: <https://w3id.org/dllm-kg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    SELECT ?p { ?p a dllm:Paper ; skos:x '# rdfs:' }
+    >>> known = {"a": "http://a.org/", "b": "http://b.org/", "c": "http://c.org/"}
+    >>> print(declare_prefixes("PREFIX b: <x:> SELECT * { ?s a:p b:o, 'c:' }", known))
+    PREFIX a: <http://a.org/> PREFIX b: <x:> SELECT * { ?s a:p b:o, 'c:' }
     """
     words = [text[start:end] for kind, start, end in _scan(text) if kind == "word"]
     declared = {
@@ -419,4 +412,4 @@ def declare_prefixes(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
         for prefix, namespace in prefixes.items()
         if f"{prefix}:" in used and f"{prefix}:".lower() not in declared
     ]
-    return f"{' '.join(missing)}\n{text}" if missing else text
+    return f"{' '.join(missing)} {text}" if missing else text

@@ -1,4 +1,4 @@
-"""Ask the graph questions: canned SPARQL from queries/, or any SPARQL, on rdflib or pyoxigraph.
+"""Ask the graph questions: canned SPARQL from queries/, or any SPARQL, locally or on an endpoint.
 
 This is the public query API: it loads the graph, binds parameters and runs queries, and it
 also offers the names of :mod:`dllm_kg.catalogue` (the canned queries) and
@@ -10,6 +10,8 @@ terms (a model's name becomes its IRI) and bound to the query variable of the sa
 ``initBindings`` on rdflib and ``substitutions`` on pyoxigraph: their text never enters the
 query text, so a parameter is only ever a value. pyoxigraph binds only variables that the
 ``SELECT`` clause projects, so every parameter of a canned ``SELECT`` is also an output column.
+On a SPARQL endpoint (``KnowledgeGraph(endpoint=...)``) the terms are written into the query
+as a ``VALUES`` block in N-Triples syntax, escaped, so there too a parameter is only a value.
 """
 
 from __future__ import annotations
@@ -32,17 +34,20 @@ from dllm_kg.catalogue import (
     Parameter,
     QueryError,
     calls_service,
+    declare_prefixes,
     find_query,
     get_query,
+    inline_bindings,
     list_queries,
     parse_query,
     query_form,
     read_query_file,
 )
+from dllm_kg.constants import GRAPH_IRI
 from dllm_kg.export import compact
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, PREFIXES, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.options import Engine, Format
-from dllm_kg.results import QueryResult, from_oxigraph_result
+from dllm_kg.results import QueryResult, from_oxigraph_result, ntriples_term
 from dllm_kg.terms import rdflib_graph, to_oxigraph
 
 #: The public API, defined here or in dllm_kg.catalogue and dllm_kg.results.
@@ -87,28 +92,49 @@ LIST_SUFFIXES = (".md", ".markdown")
 
 
 class KnowledgeGraph:
-    """The graph to ask: a pyoxigraph store, and an rdflib copy of it made on first use.
+    """The graph to ask: a pyoxigraph store, and an rdflib copy of it made on first use; or a
+    SPARQL endpoint.
 
     pyoxigraph (the default engine) queries the store; rdflib queries an rdflib ``Graph``
     read from the store's triples. An exported file is read straight into a store by
     pyoxigraph, except JSON-LD, which rdflib reads (it resolves the export's context file).
+
+    With ``endpoint`` (``KnowledgeGraph(endpoint="http://localhost:7878/query")``), every
+    query, parameter lookups too, goes to that SPARQL endpoint (:mod:`dllm_kg.remote`), asking
+    the named graph ``graph_iri`` (the one ``dllm-kg push`` writes by default; ``None`` for
+    the endpoint's own default graph), with parameters written into the query as ``VALUES``
+    (:func:`dllm_kg.catalogue.inline_bindings`) and the project's prefixes declared.
     """
 
     def __init__(
-        self, store: ox.Store | None = None, path: Path | None = None, origin: str = ""
+        self,
+        store: ox.Store | None = None,
+        path: Path | None = None,
+        origin: str = "",
+        *,
+        endpoint: str | None = None,
+        graph_iri: str | None = GRAPH_IRI,
+        timeout: float | None = None,
     ) -> None:
-        if store is None and path is None:
-            raise ValueError("give a store or the path of an exported graph")
+        if store is None and path is None and endpoint is None:
+            raise ValueError("give a store, the path of an exported graph, or an endpoint")
         self._store = store
         self._graph: Graph | None = None
         self.path = path
-        #: Where the graph came from, in one line (which stored graph, or which file).
-        self.origin = origin or (f"file: {path}" if path else "a graph in memory")
+        #: The SPARQL endpoint that answers instead of a local store, the graph it is asked,
+        #: and the seconds to wait for it (None: dllm_kg.remote.TIMEOUT).
+        self.endpoint = endpoint
+        self.graph_iri = graph_iri
+        self.timeout = timeout
+        #: Where the graph came from, in one line (which stored graph, file or endpoint).
+        self.origin = origin or _origin(path, endpoint, graph_iri)
 
     @property
     def graph(self) -> Graph:
         """The rdflib graph."""
         if self._graph is None:
+            if self.endpoint is not None:
+                raise QueryError(f"{self.origin}: an endpoint has no local graph")
             if self._store is None and self.path is not None:
                 self._graph = _parse_rdf(self.path)
             else:
@@ -119,6 +145,8 @@ class KnowledgeGraph:
     def store(self) -> ox.Store:
         """The pyoxigraph store."""
         if self._store is None:
+            if self.endpoint is not None:
+                raise QueryError(f"{self.origin}: an endpoint has no local store")
             store = ox.Store()
             fast = self.path is not None and RDF_FORMATS[self.path.suffix.lower()][1]
             if fast:
@@ -132,7 +160,10 @@ class KnowledgeGraph:
         return self._store
 
     def __len__(self) -> int:
-        """The number of triples."""
+        """The number of triples (an endpoint counts those of the graph it is asked)."""
+        if self.endpoint is not None:
+            rows = run_sparql(self, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", name="count").rows
+            return int(rows[0][0]) if rows else 0
         return len(self.store) if self._graph is None else len(self._graph)
 
     def run(
@@ -164,6 +195,18 @@ class KnowledgeGraph:
         declared for you.
         """
         return run_sparql(self, text, bindings, engine)
+
+
+def _origin(path: Path | None, endpoint: str | None, graph_iri: str | None) -> str:
+    """Where a graph comes from, in one line.
+
+    >>> _origin(None, "http://localhost:7878/query", "https://w3id.org/dllm-kg/graph")
+    'endpoint: http://localhost:7878/query (graph <https://w3id.org/dllm-kg/graph>)'
+    """
+    if endpoint is not None:
+        graph = f"graph <{graph_iri}>" if graph_iri else "its default graph"
+        return f"endpoint: {endpoint} ({graph})"
+    return f"file: {path}" if path else "a graph in memory"
 
 
 def load_graph(source: str | Path | None = None) -> KnowledgeGraph:
@@ -500,9 +543,31 @@ def _run(
 ) -> QueryResult:
     if calls_service(text):
         raise QueryError(f"{name}: SERVICE is refused: queries run on the local graph only")
+    if kg.endpoint is not None:
+        if engine is not Engine.OXIGRAPH:
+            raise QueryError(f"{name}: an endpoint runs its own engine, not {engine.value}")
+        return _run_endpoint(kg, text, bindings, name)
     if engine is Engine.OXIGRAPH:
         return _run_oxigraph(kg.store, text, bindings, name)
     return _run_rdflib(kg.graph, text, bindings, name)
+
+
+def _run_endpoint(
+    kg: KnowledgeGraph, text: str, bindings: Mapping[str, Identifier], name: str
+) -> QueryResult:
+    """Run a query on the graph's endpoint: bindings written in as VALUES, prefixes declared."""
+    from dllm_kg.remote import TIMEOUT, query_endpoint  # urllib: only for endpoints
+
+    for variable, term in bindings.items():
+        if isinstance(term, BNode):
+            raise QueryError(f"{name}: ?{variable} cannot be bound to a blank node on an endpoint")
+    values = {variable: ntriples_term(term) for variable, term in bindings.items()}
+    try:
+        text = declare_prefixes(inline_bindings(text, values))
+    except ValueError as error:
+        raise QueryError(f"{name}: {error}") from None
+    assert kg.endpoint is not None
+    return query_endpoint(kg.endpoint, text, kg.graph_iri, kg.timeout or TIMEOUT, name)
 
 
 def _run_rdflib(
