@@ -282,7 +282,9 @@ def query_command(
     def graph_to_ask() -> KnowledgeGraph:
         if endpoint is None:
             return load_graph(source)
-        return KnowledgeGraph(endpoint=endpoint, graph_iri=GRAPH_IRI if graph is None else graph)
+        return KnowledgeGraph(
+            endpoint=endpoint, graph_iri=GRAPH_IRI if graph is None else graph or None
+        )
 
     try:
         params = parse_assignments(param or [])
