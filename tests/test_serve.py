@@ -25,6 +25,7 @@ from dllm_kg.catalogue import list_queries
 from dllm_kg.constants import GRAPH_IRI
 from dllm_kg.namespaces import PREFIXES
 from dllm_kg.pipeline import stored_graph
+from dllm_kg.query import KnowledgeGraph, load_graph, run_query, run_sparql
 from tests.serving import DLLM_KG, Server, query_workers, served
 
 #: A query with no end: a four-way cross product of the graph, filtered row by row.
@@ -483,3 +484,15 @@ def test_a_port_in_use_is_a_one_line_error() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"dllm-kg: error: cannot listen on 127.0.0.1:{port} (")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_canned_query_gives_the_embedded_rows_through_the_endpoint_and_its_listed_text(
+    server: Server,
+) -> None:
+    embedded = load_graph()
+    remote = KnowledgeGraph(endpoint=server.endpoint)  # asks GRAPH_IRI, the graph served here
+    listed = {entry["name"]: entry["query"] for entry in httpx.get(f"{server.url}/queries").json()}
+    for query in list_queries():
+        expected = run_query(embedded, query)
+        assert run_query(remote, query) == expected, query.name
+        assert run_sparql(remote, listed[query.name], name=query.name) == expected, query.name

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +61,26 @@ _UPDATE = re.compile(
     r"\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
+#: The tokens of SPARQL text that a scan for its braces must take whole: comments, strings in
+#: their four quote forms, IRIs, and words (keywords, variables, prefixed names with their ``\``
+#: escapes, numbers, language tags). A ``<`` that does not open an IRI is an operator: before
+#: ``=`` or a space, or where no ``>`` closes IRI characters.
+_SPARQL_TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<comment>#[^\n\r]*)",
+            r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''"
+            r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+            r"|'(?:[^'\\\n\r]|\\.)*'"
+            r'|"(?:[^"\\\n\r]|\\.)*")',
+            r'(?P<iri><(?![=\s])[^<>"{}|^`\\\x00-\x20]*>)',
+            r"(?P<word>(?:[\w?$@:.%-]|\\.)+)",
+            r"(?P<brace>[{}])",
+        )
+    ),
+    re.DOTALL,
+)
+_VARIABLE_NAME = re.compile(r"[A-Za-z0-9_\u00b7\u00c0-\ufffd]+")
 
 
 @dataclass(frozen=True)
@@ -295,3 +316,115 @@ def _algebra_nodes(root: object) -> Iterator[CompValue]:
 def _strip_comments(text: str) -> str:
     """The query without whole-line comments (enough to find its form keyword)."""
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+# Binding by text: parameters written into the query, for endpoints -----------------------------
+
+
+def inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
+    """The query with a ``VALUES`` block that binds the variables, first in its WHERE group.
+
+    ``bindings`` maps variable names to terms in SPARQL syntax (``<https://...>``,
+    ``"42"^^<...#integer>``). The block goes right after the ``{`` that opens the query's
+    outermost group: the one after ``WHERE``, or the first ``{`` of the query that is not a
+    CONSTRUCT template. Comments, strings and IRIs are skipped, so a ``{`` or ``WHERE`` inside
+    them counts for nothing. A ``CONSTRUCT WHERE { ... }`` (whose group may hold triples only)
+    is first written out as ``CONSTRUCT { ... } WHERE { ... }``. The block goes on the line of
+    the ``{``, so an endpoint's syntax error names the line of the query as written.
+
+    >>> print(inline_bindings("SELECT ?n WHERE { ?s ?p ?n }", {"n": '"1"'}))
+    SELECT ?n WHERE { VALUES (?n) { ("1") } ?s ?p ?n }
+    >>> print(inline_bindings("CONSTRUCT WHERE {\\n  ?s ?p ?o\\n}", {"s": "<x:s>"}))
+    CONSTRUCT {
+      ?s ?p ?o
+    } WHERE { VALUES (?s) { (<x:s>) }
+      ?s ?p ?o
+    }
+
+    :raises ValueError: for a variable name that SPARQL does not allow, or a query without a
+        group to put the block in (``DESCRIBE <iri>``).
+    """
+    if not bindings:
+        return text
+    for name in bindings:
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    variables = " ".join(f"?{name}" for name in bindings)
+    block = f"VALUES ({variables}) {{ ({' '.join(bindings.values())}) }}"
+    group, construct_end = _outermost_group(text)
+    if group is None:
+        raise ValueError("the query has no { ... } group to bind its variables in")
+    opening, closing = group
+    if construct_end is not None:  # CONSTRUCT WHERE { T }: the template is T
+        template = text[opening : closing + 1]
+        text = f"{text[:construct_end]} {template}{text[construct_end:]}"
+        opening += len(template) + 1
+    return f"{text[: opening + 1]} {block}{text[opening + 1 :]}"
+
+
+def _outermost_group(text: str) -> tuple[tuple[int, int] | None, int | None]:
+    """Where the query's outermost group opens and closes (``{`` and ``}`` offsets), and, for a
+    ``CONSTRUCT WHERE`` short form, the offset where its CONSTRUCT keyword ends."""
+    depth, previous, opening = 0, "", None
+    construct_end: int | None = None
+    template_seen = False
+    for kind, start, end in _scan(text):
+        word = text[start:end].upper() if kind == "word" else ""
+        if kind == "brace" and text[start] == "{":
+            if depth == 0 and opening is None:
+                if previous == "CONSTRUCT":
+                    template_seen = True
+                else:
+                    opening = start
+            depth += 1
+        elif kind == "brace":
+            depth -= 1
+            if depth == 0 and opening is not None:
+                short_form = construct_end is not None and not template_seen
+                return (opening, start), construct_end if short_form else None
+        elif word == "CONSTRUCT" and depth == 0:
+            construct_end = end
+        if kind != "comment":
+            previous = word
+    return ((opening, len(text)) if opening is not None else None), None
+
+
+def _scan(text: str) -> Iterator[tuple[str, int, int]]:
+    """The tokens of SPARQL text that matter to its structure: kind, start and end offsets.
+
+    >>> [kind for kind, _, _ in _scan("ASK { <a#b> '}' # }\\n ?x <= 3 }")]
+    ['word', 'brace', 'iri', 'string', 'comment', 'word', 'word', 'brace']
+    """
+    at = 0
+    while at < len(text):
+        match = _SPARQL_TOKEN.match(text, at)
+        if match is None:
+            at += 1  # white space, punctuation, operators
+            continue
+        assert match.lastgroup is not None
+        yield match.lastgroup, match.start(), match.end()
+        at = match.end()
+
+
+def declare_prefixes(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The query with a ``PREFIX`` line for each prefix it uses but does not declare.
+
+    The embedded engines know the project's prefixes; another endpoint knows only what the
+    query declares. The declarations go at the start of the first line, so an endpoint's
+    syntax error names the line of the query as written.
+
+    >>> known = {"a": "http://a.org/", "b": "http://b.org/", "c": "http://c.org/"}
+    >>> print(declare_prefixes("PREFIX b: <x:> SELECT * { ?s a:p b:o, 'c:' }", known))
+    PREFIX a: <http://a.org/> PREFIX b: <x:> SELECT * { ?s a:p b:o, 'c:' }
+    """
+    words = [text[start:end] for kind, start, end in _scan(text) if kind == "word"]
+    declared = {
+        name.lower() for keyword, name in itertools.pairwise(words) if keyword.upper() == "PREFIX"
+    }
+    used = {word.partition(":")[0] + ":" for word in words if ":" in word[1:]}
+    missing = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in prefixes.items()
+        if f"{prefix}:" in used and f"{prefix}:".lower() not in declared
+    ]
+    return f"{' '.join(missing)} {text}" if missing else text

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dllm_kg.constants import EXPORTS_DIR, PAGE_FILE
+from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
 from dllm_kg.errors import DllmKgError
 from dllm_kg.options import Engine, Format, ReportFormat
 
@@ -238,12 +238,29 @@ def query_command(
         typer.Option(help="A list (.md) or exported graph (.ttl, .nt, .jsonld) to ask instead."),
     ] = None,
     engine: Annotated[Engine, typer.Option(help="The SPARQL engine.")] = Engine.OXIGRAPH,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Ask this SPARQL endpoint instead (e.g. http://localhost:7878/query).",
+        ),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            metavar="IRI",
+            help=f"With --endpoint: the named graph to ask (default: {GRAPH_IRI}, where "
+            "`dllm-kg push` writes); --graph '' asks the endpoint's own default graph.",
+        ),
+    ] = None,
 ) -> None:
     """Ask the graph: a canned query by name, a .rq file, or SPARQL text (-e).
 
     A list is read from its stored graph, built and stored first when the list changed.
+    With --endpoint, the query goes to a SPARQL endpoint, a store you pushed the graph into.
     """
     from dllm_kg.query import (
+        KnowledgeGraph,
         find_query,
         list_queries,
         load_graph,
@@ -260,23 +277,44 @@ def query_command(
         return
     if (query is None) == (expression is None):
         fail("give a query NAME or FILE.rq, or -e SPARQL, or --list")
+    check_endpoint_options(endpoint, graph, source, engine)
+
+    def graph_to_ask() -> KnowledgeGraph:
+        if endpoint is None:
+            return load_graph(source)
+        return KnowledgeGraph(
+            endpoint=endpoint, graph_iri=GRAPH_IRI if graph is None else graph or None
+        )
+
     try:
         params = parse_assignments(param or [])
         if expression is not None:
             if params:
                 fail("-e takes no --param; write the values into the query")
-            kg = load_graph(source)
+            kg = graph_to_ask()
             result = run_sparql(kg, expression, engine=engine, name="query -e")
         else:
             canned = find_query(query)
             for name in params:
                 canned.parameter(name)  # an unknown name fails before the graph is built
-            kg = load_graph(source)
+            kg = graph_to_ask()
             result = run_query(kg, canned, params, engine)
     except DllmKgError as error:
         fail(str(error))
     errors.print(f"graph: {kg.origin}", markup=False, style="dim", soft_wrap=True)
     print_result(result, output_format)
+
+
+def check_endpoint_options(
+    endpoint: str | None, graph: str | None, source: Path | None, engine: Engine
+) -> None:
+    """Fail (usage error) for options that do not go with --endpoint, or need it."""
+    if endpoint is None and graph is not None:
+        fail("--graph needs --endpoint")
+    if endpoint is not None and source is not None:
+        fail("--endpoint and --source do not go together: the endpoint holds the graph")
+    if endpoint is not None and engine is not Engine.OXIGRAPH:
+        fail(f"--endpoint and --engine {engine.value} do not go together: it runs its own engine")
 
 
 def print_result(result: QueryResult, output_format: Format) -> None:
@@ -290,6 +328,49 @@ def print_result(result: QueryResult, output_format: Format) -> None:
         for row in result.table():
             table.add_row(*(Text(cell) for cell in row))
         console.print(table)
+
+
+@app.command("push")
+def push_command(
+    store_url: Annotated[
+        str,
+        typer.Option(
+            metavar="URL",
+            help="The store's SPARQL 1.1 Graph Store Protocol URL "
+            "(Oxigraph server: http://localhost:7878/store).",
+        ),
+    ],
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="LIST|BUILD_DIR",
+            help="A list (.md), or a build folder to push its dllm-kg.nt "
+            "(default: the bundled list).",
+        ),
+    ] = None,
+    graph: Annotated[
+        str,
+        typer.Option(
+            metavar="IRI",
+            help="The named graph to replace; --graph '' replaces the store's default graph.",
+        ),
+    ] = GRAPH_IRI,
+) -> None:
+    """Load the graph into a triple store, replacing one named graph (pushing twice leaves one
+    copy); then ask it with `dllm-kg query --endpoint`."""
+    from dllm_kg.remote import graph_to_push, push_graph
+
+    try:
+        pushable = graph_to_push(source)
+        push_graph(store_url, pushable.ntriples, graph or None)
+    except DllmKgError as error:
+        fail(str(error))
+    where = f"graph <{graph}>" if graph else "the default graph"
+    console.print(
+        f"pushed {pushable.triples:,} triples of {pushable.source} into {where} at {store_url}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command("render")

@@ -42,6 +42,11 @@ EXPORTS_DIR = Path("dist")
 PAGE_FILE = "graph.html"
 FIGURE_FILE = "figure.svg"
 
+#: The named graph that ``dllm-kg push`` replaces in a triple store, and that
+#: ``dllm-kg query --endpoint`` asks by default. (Spelled out here, not built from
+#: dllm_kg.namespaces, so that the command line starts without importing rdflib.)
+GRAPH_IRI = "https://w3id.org/dllm-kg/graph"
+
 #: Where the list comes from upstream, and its licence.
 UPSTREAM_URL = "https://github.com/solidlabnetwork/awesome-distributed-LLM"
 UPSTREAM_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -50,5 +55,3 @@ UPSTREAM_ATTRIBUTION = (
     "(https://github.com/solidlabnetwork/awesome-distributed-LLM), licensed CC BY 4.0; "
     "converted to RDF and normalised by dllm-kg."
 )
-#: The named graph that ``dllm-kg push`` writes and ``dllm-kg query --endpoint`` reads.
-GRAPH_IRI = "https://w3id.org/dllm-kg/graph"

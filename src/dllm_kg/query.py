@@ -1,4 +1,4 @@
-"""Ask the graph questions: canned SPARQL from queries/, or any SPARQL, on rdflib or pyoxigraph.
+"""Ask the graph questions: canned SPARQL from queries/, or any SPARQL, locally or on an endpoint.
 
 This is the public query API: it loads the graph, binds parameters and runs queries, and it
 also offers the names of :mod:`dllm_kg.catalogue` (the canned queries) and
@@ -10,6 +10,8 @@ terms (a model's name becomes its IRI) and bound to the query variable of the sa
 ``initBindings`` on rdflib and ``substitutions`` on pyoxigraph: their text never enters the
 query text, so a parameter is only ever a value. pyoxigraph binds only variables that the
 ``SELECT`` clause projects, so every parameter of a canned ``SELECT`` is also an output column.
+On a SPARQL endpoint (``KnowledgeGraph(endpoint=...)``) the terms are written into the query
+as a ``VALUES`` block in N-Triples syntax, escaped, so there too a parameter is only a value.
 """
 
 from __future__ import annotations
@@ -32,18 +34,21 @@ from dllm_kg.catalogue import (
     Parameter,
     QueryError,
     calls_service,
+    declare_prefixes,
     find_query,
     get_query,
+    inline_bindings,
     list_queries,
     parse_query,
     query_form,
     read_query_file,
 )
+from dllm_kg.constants import GRAPH_IRI
 from dllm_kg.export import compact
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, PREFIXES, SCHEMA, TASK, TECHNIQUE
 from dllm_kg.options import Engine, Format
-from dllm_kg.results import QueryResult
-from dllm_kg.terms import from_oxigraph, rdflib_graph, to_oxigraph
+from dllm_kg.results import QueryResult, from_oxigraph_result, ntriples_term
+from dllm_kg.terms import rdflib_graph, to_oxigraph
 
 #: The public API, defined here or in dllm_kg.catalogue and dllm_kg.results.
 __all__ = [
@@ -68,6 +73,7 @@ __all__ = [
     "read_query_file",
     "run_query",
     "run_sparql",
+    "standalone_text",
 ]
 
 
@@ -87,28 +93,49 @@ LIST_SUFFIXES = (".md", ".markdown")
 
 
 class KnowledgeGraph:
-    """The graph to ask: a pyoxigraph store, and an rdflib copy of it made on first use.
+    """The graph to ask: a pyoxigraph store, and an rdflib copy of it made on first use; or a
+    SPARQL endpoint.
 
     pyoxigraph (the default engine) queries the store; rdflib queries an rdflib ``Graph``
     read from the store's triples. An exported file is read straight into a store by
     pyoxigraph, except JSON-LD, which rdflib reads (it resolves the export's context file).
+
+    With ``endpoint`` (``KnowledgeGraph(endpoint="http://localhost:7878/query")``), every
+    query, parameter lookups too, goes to that SPARQL endpoint (:mod:`dllm_kg.remote`), asking
+    the named graph ``graph_iri`` (the one ``dllm-kg push`` writes by default; ``None`` for
+    the endpoint's own default graph), with parameters written into the query as ``VALUES``
+    (:func:`dllm_kg.catalogue.inline_bindings`) and the project's prefixes declared.
     """
 
     def __init__(
-        self, store: ox.Store | None = None, path: Path | None = None, origin: str = ""
+        self,
+        store: ox.Store | None = None,
+        path: Path | None = None,
+        origin: str = "",
+        *,
+        endpoint: str | None = None,
+        graph_iri: str | None = GRAPH_IRI,
+        timeout: float | None = None,
     ) -> None:
-        if store is None and path is None:
-            raise ValueError("give a store or the path of an exported graph")
+        if store is None and path is None and endpoint is None:
+            raise ValueError("give a store, the path of an exported graph, or an endpoint")
         self._store = store
         self._graph: Graph | None = None
         self.path = path
-        #: Where the graph came from, in one line (which stored graph, or which file).
-        self.origin = origin or (f"file: {path}" if path else "a graph in memory")
+        #: The SPARQL endpoint that answers instead of a local store, the graph it is asked,
+        #: and the seconds to wait for it (None: dllm_kg.remote.TIMEOUT).
+        self.endpoint = endpoint
+        self.graph_iri = graph_iri
+        self.timeout = timeout
+        #: Where the graph came from, in one line (which stored graph, file or endpoint).
+        self.origin = origin or _origin(path, endpoint, graph_iri)
 
     @property
     def graph(self) -> Graph:
         """The rdflib graph."""
         if self._graph is None:
+            if self.endpoint is not None:
+                raise QueryError(f"{self.origin}: an endpoint has no local graph")
             if self._store is None and self.path is not None:
                 self._graph = _parse_rdf(self.path)
             else:
@@ -119,6 +146,8 @@ class KnowledgeGraph:
     def store(self) -> ox.Store:
         """The pyoxigraph store."""
         if self._store is None:
+            if self.endpoint is not None:
+                raise QueryError(f"{self.origin}: an endpoint has no local store")
             store = ox.Store()
             fast = self.path is not None and RDF_FORMATS[self.path.suffix.lower()][1]
             if fast:
@@ -132,7 +161,10 @@ class KnowledgeGraph:
         return self._store
 
     def __len__(self) -> int:
-        """The number of triples."""
+        """The number of triples (an endpoint counts those of the graph it is asked)."""
+        if self.endpoint is not None:
+            rows = run_sparql(self, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", name="count").rows
+            return int(rows[0][0]) if rows else 0
         return len(self.store) if self._graph is None else len(self._graph)
 
     def run(
@@ -164,6 +196,18 @@ class KnowledgeGraph:
         declared for you.
         """
         return run_sparql(self, text, bindings, engine)
+
+
+def _origin(path: Path | None, endpoint: str | None, graph_iri: str | None) -> str:
+    """Where a graph comes from, in one line.
+
+    >>> _origin(None, "http://localhost:7878/query", "https://w3id.org/dllm-kg/graph")
+    'endpoint: http://localhost:7878/query (graph <https://w3id.org/dllm-kg/graph>)'
+    """
+    if endpoint is not None:
+        graph = f"graph <{graph_iri}>" if graph_iri else "its default graph"
+        return f"endpoint: {endpoint} ({graph})"
+    return f"file: {path}" if path else "a graph in memory"
 
 
 def load_graph(source: str | Path | None = None) -> KnowledgeGraph:
@@ -500,9 +544,47 @@ def _run(
 ) -> QueryResult:
     if calls_service(text):
         raise QueryError(f"{name}: SERVICE is refused: queries run on the local graph only")
+    if kg.endpoint is not None:
+        if engine is not Engine.OXIGRAPH:
+            raise QueryError(f"{name}: an endpoint runs its own engine, not {engine.value}")
+        return _run_endpoint(kg, text, bindings, name)
     if engine is Engine.OXIGRAPH:
         return _run_oxigraph(kg.store, text, bindings, name)
     return _run_rdflib(kg.graph, text, bindings, name)
+
+
+def _run_endpoint(
+    kg: KnowledgeGraph, text: str, bindings: Mapping[str, Identifier], name: str
+) -> QueryResult:
+    """Run a query on the graph's endpoint: bindings written in as VALUES, prefixes declared."""
+    from dllm_kg.remote import TIMEOUT, query_endpoint  # urllib: only for endpoints
+
+    assert kg.endpoint is not None
+    text = _written_in(text, bindings, name)
+    return query_endpoint(kg.endpoint, text, kg.graph_iri, kg.timeout or TIMEOUT, name)
+
+
+def standalone_text(
+    kg: KnowledgeGraph, query: CannedQuery, params: Mapping[str, object] | None = None
+) -> str:
+    """A canned query as SPARQL that any endpoint runs as it is: its parameters (the defaults,
+    unless given) written in as a ``VALUES`` block, the project's prefixes it uses declared.
+
+    :raises QueryError: as :func:`bind_parameters` does.
+    """
+    return _written_in(query.text, bind_parameters(kg, query, params), query.name)
+
+
+def _written_in(text: str, bindings: Mapping[str, Identifier], name: str) -> str:
+    """Query text with its bindings written in and its prefixes declared."""
+    for variable, term in bindings.items():
+        if isinstance(term, BNode):
+            raise QueryError(f"{name}: ?{variable} cannot be bound to a blank node on an endpoint")
+    values = {variable: ntriples_term(term) for variable, term in bindings.items()}
+    try:
+        return declare_prefixes(inline_bindings(text, values))
+    except ValueError as error:
+        raise QueryError(f"{name}: {error}") from None
 
 
 def _run_rdflib(
@@ -552,24 +634,7 @@ def _run_oxigraph(
         raise QueryError(_syntax_message(name, line, column, detail)) from None
     except (RuntimeError, ValueError, OSError) as error:
         raise QueryError(f"{name}: cannot run on pyoxigraph: {error}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(result))
-    if isinstance(result, ox.QuerySolutions):
-        variables = tuple(variable.value for variable in result.variables)
-        converted: dict[object, Identifier | None] = {}  # a result repeats its terms
-
-        def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Identifier | None:
-            if value not in converted:
-                converted[value] = from_oxigraph(value)
-            return converted[value]
-
-        rows = [tuple(term(solution[v]) for v in variables) for solution in result]
-        return QueryResult("SELECT", variables, rows)
-    triples = frozenset(
-        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
-        for t in result
-    )
-    return QueryResult(query_form(text) or "CONSTRUCT", triples=triples)
+    return from_oxigraph_result(result, query_form(text))
 
 
 def _syntax_message(name: str, line: int | None, column: int | None, detail: str) -> str:

@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -16,7 +17,7 @@ from rdflib.term import Identifier
 from dllm_kg.export import compact, sorted_ntriples, turtle
 from dllm_kg.namespaces import PREFIXES
 from dllm_kg.options import Format
-from dllm_kg.terms import to_oxigraph
+from dllm_kg.terms import from_oxigraph, to_oxigraph
 
 #: A row of a SELECT result: one RDF term (or None where unbound) per variable.
 Row = tuple[Identifier | None, ...]
@@ -163,6 +164,37 @@ class QueryResult:
             for row in self.table()
         )
         return f"<table><tr>{head}</tr>{body}</table><p>{len(self)} rows</p>"
+
+
+def from_oxigraph_result(
+    result: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple | ox.Quad], form: str
+) -> QueryResult:
+    """A pyoxigraph answer (from a store, or parsed from an endpoint's) as a QueryResult.
+
+    :param form: ``CONSTRUCT`` or ``DESCRIBE`` where the answer is triples (else ignored).
+
+    >>> answer = ox.parse_query_results('{"boolean": true}', ox.QueryResultsFormat.JSON)
+    >>> from_oxigraph_result(answer, "")
+    QueryResult(form='ASK', variables=(), rows=None, boolean=True, triples=None)
+    """
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = tuple(variable.value for variable in result.variables)
+        converted: dict[object, Identifier | None] = {}  # a result repeats its terms
+
+        def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Identifier | None:
+            if value not in converted:
+                converted[value] = from_oxigraph(value)
+            return converted[value]
+
+        rows = [tuple(term(solution[v]) for v in variables) for solution in result]
+        return QueryResult("SELECT", variables, rows)
+    triples = frozenset(
+        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+        for t in result
+    )
+    return QueryResult(form or "CONSTRUCT", triples=triples)
 
 
 def python_value(term: Identifier | None, compact_iris: bool = False) -> object:

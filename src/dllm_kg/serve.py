@@ -42,6 +42,7 @@ from dllm_kg.protocol import (
     rdf_document,
     service_description,
 )
+from dllm_kg.query import KnowledgeGraph, standalone_text
 from dllm_kg.store import STORE_DIR, StoredGraph
 from dllm_kg.workers import Job, QueryPool, ServerBusy
 
@@ -101,6 +102,7 @@ class _Graph:
             settings.max_waiting,
         )
         self._files: dict[str, bytes] | None = None
+        self._queries: bytes | None = None
         self._rendering = asyncio.Lock()
 
     async def files(self) -> dict[str, bytes]:
@@ -111,6 +113,13 @@ class _Graph:
 
                 self._files = await asyncio.to_thread(outputs, self.stored.store)
         return self._files
+
+    async def queries(self) -> bytes:
+        """The canned queries as JSON (:func:`_queries_json`), made once, when first asked for."""
+        async with self._rendering:
+            if self._queries is None:
+                self._queries = await asyncio.to_thread(_queries_json, self.stored.store)
+        return self._queries
 
 
 def create_app(stored: StoredGraph, settings: Settings) -> Starlette:
@@ -131,6 +140,9 @@ def create_app(stored: StoredGraph, settings: Settings) -> Starlette:
     async def void(request: Request) -> Response:
         return await _void(graph, request)
 
+    async def queries(_: Request) -> Response:
+        return Response(await graph.queries(), media_type="application/json")
+
     async def build_file(request: Request) -> Response:
         return await _build_file(graph, request.path_params["name"])
 
@@ -138,7 +150,7 @@ def create_app(stored: StoredGraph, settings: Settings) -> Starlette:
         routes=[
             Route("/", _query_page),
             Route("/sparql", sparql, methods=["GET", "POST"]),
-            Route("/queries", _queries),
+            Route("/queries", queries),
             Route("/.well-known/void", void),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
             Route("/{name}", build_file),
@@ -228,11 +240,14 @@ async def _build_file(graph: _Graph, name: str) -> Response:
     return Response(files[name], media_type=content_type(media_type))
 
 
-async def _queries(_: Request) -> Response:
+def _queries_json(store: ox.Store) -> bytes:
     """The canned queries as JSON: name, title, question, parameters, and the text with the
-    parameters' defaults written in, ready to run here."""
-    body = json.dumps([_query_json(query) for query in list_queries()], indent=1)
-    return Response(body + "\n", media_type="application/json")
+    parameters' defaults written in, ready to run here or on any endpoint."""
+    kg = KnowledgeGraph(store)
+    queries = [
+        {**_query_json(query), "query": standalone_text(kg, query)} for query in list_queries()
+    ]
+    return json.dumps(queries, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
 
 
 def _query_json(query: CannedQuery) -> dict[str, object]:
@@ -244,7 +259,6 @@ def _query_json(query: CannedQuery) -> dict[str, object]:
             {"name": p.name, "default": p.default, "kind": p.kind, "description": p.description}
             for p in query.parameters
         ],
-        "query": query.text,
     }
 
 
