@@ -15,7 +15,7 @@ from rich.text import Text
 
 from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
 from dllm_kg.errors import DllmKgError
-from dllm_kg.options import Engine, Format, ReportFormat
+from dllm_kg.options import Engine, Format, ReportFormat, Settings
 
 # Each command imports the stages it runs when it runs, so that `dllm-kg --help` and
 # `dllm-kg query` start fast (pyshacl, networkx, pyvis and markdown-it load only when needed).
@@ -39,6 +39,9 @@ errors = Console(stderr=True, highlight=False)
 def _group() -> None:
     """Turn the list into linked data, check it, query it and draw it."""
 
+
+#: The defaults of `dllm-kg serve`.
+SERVE_DEFAULTS = Settings()
 
 SourceArgument = Annotated[
     Path | None,
@@ -414,22 +417,22 @@ def serve_command(
     source: SourceArgument = None,
     host: Annotated[
         str, typer.Option(help="The address to listen on; 0.0.0.0 for every network.")
-    ] = "127.0.0.1",
+    ] = SERVE_DEFAULTS.host,
     port: Annotated[
         int, typer.Option(min=0, max=65535, help="The port; 0 for any free one.")
-    ] = 8787,
+    ] = SERVE_DEFAULTS.port,
     timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds a query may run before it is stopped.")
-    ] = 30.0,
+    ] = SERVE_DEFAULTS.timeout,
     max_results: Annotated[
         int, typer.Option(min=1, help="Rows or triples a result holds at most; more are cut.")
-    ] = 10_000,
+    ] = SERVE_DEFAULTS.max_results,
     workers: Annotated[
         int, typer.Option(min=1, help="Queries answered at once (one process each).")
-    ] = 2,
+    ] = SERVE_DEFAULTS.workers,
     queue: Annotated[
         int, typer.Option(min=0, help="Queries that may wait for a worker; more get a 503.")
-    ] = 100,
+    ] = SERVE_DEFAULTS.max_waiting,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint, a query page and the downloads.
 

@@ -16,7 +16,6 @@ import json
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 from dllm_kg.catalogue import CannedQuery, list_queries
 from dllm_kg.constants import PACKAGE_DIR
 from dllm_kg.export import VOID_FILE
+from dllm_kg.options import Settings
 from dllm_kg.protocol import (
     GRAPH_TYPES,
     RESULT_TYPES,
@@ -66,26 +66,6 @@ FILE_TYPES = {
     ".html": "text/html",
     ".svg": "image/svg+xml",
 }
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What ``dllm-kg serve`` is told: where to listen and the limits."""
-
-    host: str = "127.0.0.1"
-    port: int = 7878
-    #: Seconds a query may run (and wait for a free worker).
-    timeout: float = 30.0
-    #: Rows (SELECT) or triples (CONSTRUCT, DESCRIBE) a result holds at most.
-    max_results: int = 10_000
-    #: Worker processes, each answering one query at a time.
-    workers: int = 2
-    #: Requests that may wait for a worker; more get a 503.
-    max_waiting: int = 100
-    #: Open connections and requests in all; more get a 503 (uvicorn's limit).
-    max_connections: int = 500
-    #: The largest request body (a POSTed query), in bytes.
-    max_body: int = 1 << 20
 
 
 class _Graph:
