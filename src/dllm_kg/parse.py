@@ -10,16 +10,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import mdTrim
+from markdown_it.common.utils import MD_TRIM_CHARS, mdTrim
 from markdown_it.token import Token
 
-from dllm_kg.errors import DllmKgError
 from dllm_kg.identifiers import link_problem, slug
+from dllm_kg.listfile import MAX_CELL_CHARS, MAX_LINES, MAX_ROWS, ListError, read_list_text
 from dllm_kg.mdtable import INTERRUPTS, ROW, split_row, table
 from dllm_kg.records import (
     Finding,
@@ -55,6 +56,47 @@ UNREAD_ROW_IN_HEADING = "a --- or === line under it makes it a heading (put a bl
 JOINERS = frozenset("\u200c\u200d")
 #: The byte-order mark some editors write first: not content, so read away.
 BYTE_ORDER_MARK = "\ufeff"
+#: What markdown-it would turn into U+FFFD: the reader removes it instead, with a finding.
+NUL = "\x00"
+#: U+FFFD REPLACEMENT CHARACTER, named in a finding wherever a title or name holds it.
+REPLACEMENT = "\ufffd"
+#: Characters that fill a place but show nothing (besides control, format and space ones).
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: The names that :mod:`unicodedata` lacks: those of the control characters met in text.
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x08: "BACKSPACE",
+    0x09: "CHARACTER TABULATION",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x1B: "ESCAPE",
+    0x1C: "INFORMATION SEPARATOR FOUR",
+    0x1D: "INFORMATION SEPARATOR THREE",
+    0x1E: "INFORMATION SEPARATOR TWO",
+    0x1F: "INFORMATION SEPARATOR ONE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+}
+#: The invisible characters named in one finding, at most; the rest are counted.
+_NAMED_AT_MOST = 3
+#: Characters that markdown-it trims from a cell's edges besides spaces and tabs.
+_TRIMMED = frozenset(MD_TRIM_CHARS) - frozenset(" \t\n\r")
+#: Runs of the whitespace that Markdown folds into one space, as a browser shows it.
+_BLANKS = re.compile(r"[ \t]+")
+#: A cell that is a number, like the No. column's (``16``, ``3.5``).
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+#: A cell that is a bare address (``https://arxiv.org/...``), a link written without markup.
+_BARE_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|(?:mailto|javascript|data):)\S*")
+#: What each kind of column holds, by its cells' shapes (:func:`_shape`).
+_LINK_SHAPES = frozenset({"link", "placeholder", "empty"})
+_COLUMN_SHAPES = {
+    NUMBER_COLUMN: frozenset({"number", "empty"}),
+    "paper title": frozenset({"text", "empty"}),  # an empty title cell is in its place
+    "url": _LINK_SHAPES,
+    "code": _LINK_SHAPES,
+}
+#: What a title cell of each shape is, in the finding that says it is no title.
+_NOT_A_TITLE = {"link": "a link", "number": "a number", "placeholder": "a placeholder"}
 
 #: Line breaks as markdown-it counts them (str.splitlines also breaks at \f, \x1c, U+2028, ...).
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -97,27 +139,17 @@ _INLINE = MarkdownIt("commonmark")
 _BLOCKS.validateLink = _INLINE.validateLink = lambda url: True
 
 
-class ListError(DllmKgError):
-    """The input cannot be read at all (missing, unreadable, not text)."""
+__all__ = ["ListError", "parse_file", "parse_size", "parse_text", "section_key"]
 
 
 def parse_file(path: Path, label: str | None = None) -> ParsedList:
     """Parse a list file; ``label`` is the name that findings print (default: the file name).
 
-    :raises ListError: when the file cannot be read as UTF-8 text.
+    :raises ListError: when the file cannot be read as UTF-8 text, is not a regular file, or
+        goes beyond a maximum of :mod:`dllm_kg.listfile`.
     """
     label = label or path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ListError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise ListError(f"{label}: is a folder, not a list file") from None
-    except UnicodeDecodeError as error:
-        raise ListError(f"{label}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise ListError(f"{label}: cannot be read ({error.strerror})") from None
-    return parse_text(text, label)
+    return parse_text(read_list_text(path, label), label)
 
 
 def parse_text(text: str, file: str = "<string>") -> ParsedList:
@@ -129,10 +161,18 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
     ('A Title', 4)
     """
     text = text.removeprefix(BYTE_ORDER_MARK)
+    lines = _LINE_BREAK.split(text)
+    if len(lines) - (lines[-1] == "") > MAX_LINES:
+        message = f"more than {MAX_LINES:,} lines, the most a list may have"
+        raise ListError(f"{file}:{MAX_LINES + 1}: {message}")
+    removed = _removed_nuls(lines, file) if NUL in text else []
+    if removed:
+        text, lines = text.replace(NUL, ""), [line.replace(NUL, "") for line in lines]
     env: dict[str, Any] = {}
     with _collector_paused():
         tokens = _BLOCKS.parse(text, env)
-        reader = _Reader(file, _LINE_BREAK.split(text), _references(env))
+        reader = _Reader(file, lines, _references(env))
+        reader.findings.extend(removed)
         reader.read(tokens)
     if not reader.papers and not reader.models:
         message = "the list's tables have no rows" if reader.tables else "no paper or model table"
@@ -143,6 +183,31 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
         models=tuple(reader.models),
         findings=tuple(reader.findings),
     )
+
+
+def _removed_nuls(lines: Sequence[str], file: str) -> list[Finding]:
+    """A finding for each line that holds NUL characters, which the reader removes.
+
+    markdown-it would read each as U+FFFD, the replacement character, and publish it.
+    """
+    findings = []
+    for index, line in enumerate(lines):
+        if NUL in line:
+            columns = [column for column, char in enumerate(line, start=1) if char == NUL]
+            where = _columns(columns)
+            message = f"{_describe(NUL)} at {where} removed (a list's text holds no NUL)"
+            finding = Finding(Severity.WARNING, "removed-character", message, file, index + 1)
+            findings.append(finding)
+    return findings
+
+
+def _columns(columns: Sequence[int]) -> str:
+    """``column 5`` or ``columns 5, 9 and 12``, the first few only."""
+    if len(columns) == 1:
+        return f"column {columns[0]}"
+    shown = ", ".join(map(str, columns[:_NAMED_AT_MOST]))
+    rest = len(columns) - _NAMED_AT_MOST
+    return f"columns {shown} and {rest} more" if rest > 0 else f"columns {shown}"
 
 
 @contextmanager
@@ -197,10 +262,16 @@ class _Table:
     key: str
     columns: dict[str, int]
     width: int
+    labels: tuple[str, ...] = ()
 
     @property
     def is_models(self) -> bool:
         return MODEL_COLUMNS[0] in self.columns
+
+    def shapes(self) -> list[frozenset[str] | None]:
+        """The cell shapes that each column holds (None: any)."""
+        names = {index: name for name, index in self.columns.items()}
+        return [_COLUMN_SHAPES.get(names.get(index, "")) for index in range(self.width)]
 
 
 class _Reader:
@@ -248,9 +319,10 @@ class _Reader:
     def _read_table(self, tokens: list[Token], start: int, heading: str) -> None:
         rows = list(_table_rows(tokens, start))
         header, body = rows[0], rows[1:]
-        names = [self.cell(cell).text.lower() for cell in header[1]]
+        labels = tuple(self.cell(cell).text for cell in header[1])
+        names = [label.lower() for label in labels]
         columns = {name: i for i, name in enumerate(names)}
-        table = _Table(heading, section_key(heading), columns, len(names))
+        table = _Table(heading, section_key(heading), columns, len(names), labels)
         if not (set(PAPER_COLUMNS) <= set(names) or set(MODEL_COLUMNS) <= set(names)):
             line = header[0] + 1
             message = f"table with columns {names} is not one of the list's tables; skipped"
@@ -260,6 +332,9 @@ class _Reader:
         if not table.key:
             self._report_no_section(heading, header[0] + 1)
         for position, (line_index, cells) in enumerate(body, start=1):
+            if len(self.papers) + len(self.models) >= MAX_ROWS:
+                message = f"more than {MAX_ROWS:,} table rows, the most a list may have"
+                raise ListError(f"{self.file}:{line_index + 1}: {message}")
             self._read_row(table, position, line_index, cells)
 
     def _report_no_section(self, heading: str, line: int) -> None:
@@ -277,41 +352,96 @@ class _Reader:
         for index, reason in unread.items():
             if index - 1 not in unread:
                 header = None
-            if header is None and index + 1 in unread and (widths := self._mismatch(index)):
+            if header is None and index + 1 in unread and (why := self._not_a_table(index)):
                 header = index
-                self._report_unread_table(index, *widths)
+                self._report_unread_table(index, why)
             elif header is None or index > header + 1:  # not the delimiter row of the header
                 self._report_unread_row(index, reason, header)
 
-    def _report_unread_table(self, index: int, header: int, delimiter: int) -> None:
+    def _report_unread_table(self, index: int, why: str) -> None:
         """Name a table that markdown-it did not read: its delimiter row does not fit."""
-        message = f"table not read: its delimiter row has {delimiter} cells, the header {header}"
+        message = f"table not read: {why}"
         self.finding(Severity.VIOLATION, "table-not-read", message, index + 1)
 
     def _report_unread_row(self, index: int, reason: str, header: int | None) -> None:
         """Name a row not read, for its ``reason`` or because its table (``header``) is not."""
         if header is not None:
             reason = f"its table (line {header + 1}) is not read"
-        self.finding(Severity.VIOLATION, "row-not-read", f"table row not read: {reason}", index + 1)
+        message = f"table row not read: {reason}{self._invisible(index)}"
+        self.finding(Severity.VIOLATION, "row-not-read", message, index + 1)
 
-    def _mismatch(self, index: int) -> tuple[int, int] | None:
-        """The widths of a header and of the delimiter row below it, when they differ."""
-        header, delimiter = self.lines[index], self.lines[index + 1]
+    def _not_a_table(self, index: int) -> str | None:
+        """Why a header and the delimiter row below it make no table; None if they are none.
+
+        Their widths differ, or an invisible character breaks the delimiter row.
+        """
+        header, delimiter = self.lines[index], _visible(self.lines[index + 1])
         if not _is_delimiter(self.lines, index + 1):
             return None
         widths = len(_row_cells(header)), len(_row_cells(delimiter))
-        return widths if widths[0] != widths[1] else None
+        hidden = self._invisible(index) + self._invisible(index + 1)
+        if widths[0] != widths[1]:
+            return f"its delimiter row has {widths[1]} cells, the header {widths[0]}{hidden}"
+        return f"an invisible character breaks it{hidden}" if hidden else None
+
+    def _invisible(self, index: int) -> str:
+        """``; invisible character U+200B ZERO WIDTH SPACE at line 36, column 1``, or ``""``."""
+        return _invisible_note(self.lines[index], index + 1)
 
     def _read_row(self, table: _Table, position: int, line_index: int, cells: list[str]) -> None:
         raw = self.lines[line_index]
+        if len(raw) > MAX_CELL_CHARS:
+            self._check_cell_lengths(cells, line_index)
+        count = len(_row_cells(raw))
+        placed = None if table.is_models else self._placement(table, cells, count)
+        texts = tuple(cells)
+        if placed is not None:
+            cells = [""] * table.width
+            for index, column in enumerate(placed):
+                cells[column] = texts[index]
         number = self._row_number(table, position, line_index, cells)
         row = SourceRow(self.file, line_index + 1, table.heading, table.key, number, raw)
-        self._check_width(table, row)
-        texts = tuple(cells)
+        if placed is None:
+            self._check_width(table, row, count)
+        elif table.columns["paper title"] in placed:
+            self._report_placed(table, row, placed)
+        if not raw.isprintable():
+            self._check_trimmed(raw, row)
         if table.is_models:
             self.models.append(self._model(table, row, cells, texts))
         else:
-            self.papers.append(self._paper(table, row, cells, texts))
+            self.papers.append(self._paper(table, row, cells, texts, placed))
+
+    def _check_cell_lengths(self, cells: list[str], line_index: int) -> None:
+        """Refuse a row with a cell longer than :data:`MAX_CELL_CHARS`."""
+        longest = max(map(len, cells), default=0)
+        if longest > MAX_CELL_CHARS:
+            most = f"{MAX_CELL_CHARS:,}"
+            message = f"a cell of {longest:,} characters; a cell may have {most} at most"
+            raise ListError(f"{self.file}:{line_index + 1}: {message}")
+
+    def _placement(self, table: _Table, cells: list[str], count: int) -> tuple[int, ...] | None:
+        """The columns of a short row's cells read by their shapes, when they are not in place.
+
+        A row of three cells in a table of four (``| 16 | [Link](..) | [GitHub](..) |``) lacks
+        one: its cells are read into the first columns, in order, whose shapes they have
+        (here No., Url and Code), never a link or a number as a title. None when the row is
+        not short, when its cells fit their own columns, or when no placement fits.
+        """
+        if count >= table.width or count == 0:
+            return None
+        shapes = table.shapes()
+        found = [_shape(self.cell(cell)) for cell in cells[:count]]
+        for columns in combinations(range(table.width), count):
+            pairs = zip(found, columns, strict=True)
+            if all(_fits(shape, shapes[column]) for shape, column in pairs):
+                return None if columns == tuple(range(count)) else columns
+        return None
+
+    def _report_placed(self, table: _Table, row: SourceRow, placed: tuple[int, ...]) -> None:
+        """Name the cells a short row lacks (not its title), found by the shapes of the rest."""
+        message = _placed(table, placed) + self._invisible(row.line - 1)
+        self.finding(Severity.WARNING, "missing-cells", message, row.line, row)
 
     def _row_number(self, table: _Table, position: int, line_index: int, cells: list[str]) -> int:
         column = table.columns.get(NUMBER_COLUMN)
@@ -321,43 +451,89 @@ class _Reader:
         if text.isdigit():
             return int(text)
         message = f"row number {text!r} is not a number; using its position {position}"
+        message += self._invisible(line_index)
         self.finding(Severity.WARNING, "bad-row-number", message, line_index + 1)
         return position
 
-    def _check_width(self, table: _Table, row: SourceRow) -> None:
-        cells = _row_cells(row.raw)
-        if len(cells) < table.width:
-            message = f"row has {len(cells)} cells, the table {table.width}; the rest read as empty"
-            self.finding(Severity.WARNING, "missing-cells", message, row.line, row)
-        if len(cells) > table.width:
+    def _check_width(self, table: _Table, row: SourceRow, count: int) -> None:
+        hidden = self._invisible(row.line - 1)
+        if count < table.width:
+            message = f"row has {count} cells, the table {table.width}; the rest read as empty"
+            self.finding(Severity.WARNING, "missing-cells", message + hidden, row.line, row)
+        if count > table.width:
+            cells = _row_cells(row.raw)
             extra = " | ".join(cell.strip() for cell in cells[table.width :])
-            message = f"row has {len(cells)} cells, the table {table.width}; ignored: {extra!r}"
-            self.finding(Severity.WARNING, "extra-cells", message, row.line, row)
+            message = f"row has {count} cells, the table {table.width}; ignored: {extra!r}"
+            self.finding(Severity.WARNING, "extra-cells", message + hidden, row.line, row)
+
+    def _check_trimmed(self, raw: str, row: SourceRow) -> None:
+        """Name the characters that trimming a cell's edges removes besides spaces and tabs.
+
+        markdown-it trims every cell of the CommonMark whitespace: U+000B, U+000C, and the
+        Unicode spaces (U+00A0 NO-BREAK SPACE, U+3000, ...).
+        """
+        trimmed = _TRIMMED.intersection(raw)
+        if not trimmed:
+            return
+        kept = [mdTrim(cell) for cell in split_row(mdTrim(_content(raw)))]
+        lost = sorted(c for c in trimmed if raw.count(c) > sum(cell.count(c) for cell in kept))
+        if lost:
+            names = " and ".join(_describe(char) for char in lost)
+            message = f"{names} removed from the edge of a cell (Markdown trims cells)"
+            self.finding(Severity.INFO, "trimmed-character", message, row.line, row)
 
     def _paper(
-        self, table: _Table, row: SourceRow, cells: list[str], texts: tuple[str, ...]
+        self,
+        table: _Table,
+        row: SourceRow,
+        cells: list[str],
+        texts: tuple[str, ...],
+        placed: tuple[int, ...] | None = None,
     ) -> PaperRow:
-        cell = cells[table.columns["paper title"]]
-        title, survey = _split_survey_marker(self.cell(cell).text)
-        if not title:
-            self.finding(Severity.VIOLATION, "missing-title", "paper has no title", row.line, row)
-        self._check_characters(cell, "title", row)
+        column = table.columns["paper title"]
+        cell = cells[column]
+        read = self.cell(cell)
+        title, survey = _split_survey_marker(read.text)
+        not_a_title = _NOT_A_TITLE.get(_shape(read)) or _NOT_A_TITLE.get(_shape(_Cell(title)))
+        if placed is not None and column not in placed:
+            message = f"paper has no title: {_placed(table, placed)}{self._invisible(row.line - 1)}"
+            self.finding(Severity.VIOLATION, "missing-title", message, row.line, row)
+        elif not_a_title:
+            title = ""
+            message = f"paper has no title: its {table.labels[column]} cell {cell!r} is "
+            message += f"{not_a_title}, not a title{self._invisible(row.line - 1)}"
+            self.finding(Severity.VIOLATION, "missing-title", message, row.line, row)
+        elif not title:
+            message = "paper has no title" + self._invisible(row.line - 1)
+            self.finding(Severity.VIOLATION, "missing-title", message, row.line, row)
+        self._check_characters(cell, read.text, "title", row)
         link = self._link(cells[table.columns["url"]], row, "paper link", "missing-link")
         code = self._link(cells[table.columns["code"]], row, "code link")
         return PaperRow(row, title, survey, link, code, texts)
 
-    def _check_characters(self, content: str, what: str, row: SourceRow) -> None:
-        """Name the control and format characters of a title or name's cell, before folding.
+    def _check_characters(self, content: str, text: str, what: str, row: SourceRow) -> None:
+        """Name the control and format characters of a title or name, which stay in it.
 
-        Folding turns some into spaces; the rest stay, invisible or reordering the text.
+        They are looked for in the cell as written and in its text as read (``&#27;`` is an
+        escape character too); so is U+FFFD, the replacement character.
         """
-        if content.isprintable():  # no control or format character (nor any other hidden one)
-            return
-        found = sorted({ord(c) for c in content if _is_hidden(c)})
+        hidden = not (content.isprintable() and text.isprintable())
+        found = sorted({ord(c) for c in content + text if _is_hidden(c)}) if hidden else []
         if found:
             names = ", ".join(f"U+{code:04X}" for code in found)
             message = f"{what} holds control or format characters ({names}); remove them"
             self.finding(Severity.WARNING, "control-character", message, row.line, row)
+        if REPLACEMENT in text:
+            self._report_replacement(content, what, row)
+
+    def _report_replacement(self, content: str, what: str, row: SourceRow) -> None:
+        """Name U+FFFD in a title or name: a character lost before, or a bad reference."""
+        if REPLACEMENT in content:
+            why = "a character lost to a wrong encoding before the list was written; kept"
+        else:
+            why = "made from a character reference that names no character, such as &#0;"
+        message = f"{what} holds {_describe(REPLACEMENT)}: {why}"
+        self.finding(Severity.WARNING, "replacement-character", message, row.line, row)
 
     def _model(
         self, table: _Table, row: SourceRow, cells: list[str], texts: tuple[str, ...]
@@ -366,7 +542,7 @@ class _Reader:
         name = self.cell(cell).text
         if not name:
             self.finding(Severity.VIOLATION, "missing-name", "model has no name", row.line, row)
-        self._check_characters(cell, "name", row)
+        self._check_characters(cell, name, "name", row)
         size_text = self.cell(cells[table.columns["parameters"]]).text
         size = parse_size(size_text)
         if size is None:
@@ -384,7 +560,7 @@ class _Reader:
         ``missing`` is the code of the shape that reports a row without this link: a finding
         that leaves the link out covers it, so that the defect is named once.
         """
-        text, hrefs, has_image = self.cell(cell)
+        text, hrefs, has_image, _ = self.cell(cell)
         if not hrefs:
             if text.lower() in EMPTY_CELLS and not has_image:
                 return None
@@ -410,6 +586,88 @@ class _Reader:
             self.finding(Severity.VIOLATION, "refused-link", message, row.line, row, missing)
             return None
         return href
+
+
+def _placed(table: _Table, placed: tuple[int, ...]) -> str:
+    """What a short row lacks and how its cells are read (:meth:`_Reader._placement`)."""
+    lacking = " or ".join(table.labels[i] for i in range(table.width) if i not in placed)
+    read = ", ".join(table.labels[i] for i in placed)
+    return (
+        f"the row has {len(placed)} cells, the table {table.width}, and no {lacking} cell; "
+        f"its cells are read by their shapes as {read}"
+    )
+
+
+def _shape(cell: _Cell) -> str:
+    """What a cell is: ``empty``, a ``placeholder`` (N/A), a ``number``, a ``link`` or ``text``.
+
+    >>> [_shape(_cell(c)) for c in ("", "N/A", "16", "[Link](https://a.org)", "A Title")]
+    ['empty', 'placeholder', 'number', 'link', 'text']
+    """
+    text = cell.text
+    if cell.all_linked or _BARE_URL.fullmatch(text):
+        return "link"
+    if not text:
+        return "empty"
+    if text.lower() in EMPTY_CELLS:
+        return "placeholder"
+    return "number" if _NUMBER.fullmatch(text) else "text"
+
+
+def _fits(shape: str, shapes: frozenset[str] | None) -> bool:
+    """Whether a cell of a shape may stand in a column that holds ``shapes`` (None: any)."""
+    return shapes is None or shape in shapes
+
+
+def _describe(char: str) -> str:
+    r"""A character's code point and name, ``U+200B ZERO WIDTH SPACE``.
+
+    >>> _describe("\u200b"), _describe("\x00")
+    ('U+200B ZERO WIDTH SPACE', 'U+0000 NULL')
+    """
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code) or unicodedata.name(char, "") or "(a control character)"
+    return f"U+{code:04X} {name}"
+
+
+def _is_invisible(char: str) -> bool:
+    """Whether a character shows nothing where it stands, or only a space that is no space."""
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf", "Zl", "Zp") or (category == "Zs" and char != " "):
+        return char != "\t"
+    return char in _FILLERS
+
+
+def _invisible_note(line: str, number: int) -> str:
+    """``; invisible character U+200B ZERO WIDTH SPACE at line 36, column 1`` or ``""``."""
+    if line.isprintable() and not _FILLERS.intersection(line):
+        return ""
+    found = [(column, c) for column, c in enumerate(line, start=1) if _is_invisible(c)]
+    if not found:
+        return ""
+    named = [f"{_describe(c)} at line {number}, column {column}" for column, c in found]
+    shown = " and ".join(named[:_NAMED_AT_MOST])
+    more = f" and {len(named) - _NAMED_AT_MOST} more" if len(named) > _NAMED_AT_MOST else ""
+    plural = "s" if len(named) > 1 else ""
+    return f"; invisible character{plural} {shown}{more}"
+
+
+def _visible(line: str) -> str:
+    """A line without its invisible characters."""
+    if line.isprintable() and not _FILLERS.intersection(line):
+        return line
+    return "".join(c for c in line if not _is_invisible(c) or c == " ")
+
+
+def _fold(text: str) -> str:
+    r"""Text as a browser shows it: runs of spaces and tabs as one space, none at the ends.
+
+    Only spaces and tabs: other whitespace (U+00A0, U+000B, ...) stays as it is.
+
+    >>> _fold("  A\t\tTitle  "), _fold("A\u00a0Title")
+    ('A Title', 'A\xa0Title')
+    """
+    return _BLANKS.sub(" ", text).strip(" ")
 
 
 def _references(env: dict[str, Any]) -> _References:
@@ -480,7 +738,7 @@ def _content(line: str) -> str:
 
 def _is_delimiter(lines: Sequence[str], index: int) -> bool:
     """Whether a line looks like a table's delimiter row, with at least one pipe."""
-    text = _content(lines[index]) if index < len(lines) else ""
+    text = _content(_visible(lines[index])) if index < len(lines) else ""
     return "|" in text and "-" in text and bool(_DELIMITER_ROW.match(text))
 
 
@@ -515,15 +773,19 @@ def _heading_text(inline: Token) -> str:
     """A heading's visible text: its HTML (such as an ``<a name>`` anchor) left out."""
     children = _INLINE.parseInline(inline.content)[0].children or ()
     text = "".join(child.content for child in children if child.type in _HEADING_TOKENS)
-    return " ".join(text.split())
+    return _fold(text)
 
 
 class _Cell(NamedTuple):
-    """What a cell shows: its text (bold and link markup removed), links and images."""
+    """What a cell shows: its text (bold and link markup removed), links and images.
+
+    ``all_linked``: the cell holds links and no text outside them (it is no title).
+    """
 
     text: str
     hrefs: tuple[str, ...] = ()
     has_image: bool = False
+    all_linked: bool = False
 
 
 def _cell(content: str, references: _References = frozenset()) -> _Cell:
@@ -541,15 +803,15 @@ def _plain_cell(content: str, references: _References) -> _Cell | None:
     The shapes: plain text, one plain link, bold text, text with brackets that are no link.
     """
     if _MARKUP.isdisjoint(content):
-        return _Cell(" ".join(content.split()))
+        return _Cell(_fold(content))
     link = _PLAIN_LINK.fullmatch(content)
     if link and len(link["host"]) <= _MAX_HOST:
-        return _Cell(" ".join(link["text"].split()), (link["href"],))
+        return _Cell(_fold(link["text"]), (link["href"],), all_linked=True)
     bold = _PLAIN_BOLD.fullmatch(content)
     if bold and not (bold["text"][0].isspace() or bold["text"][-1].isspace()):
-        return _Cell(" ".join(bold["text"].split()))  # else not bold: ``** a**`` stays as it is
+        return _Cell(_fold(bold["text"]))  # else not bold: ``** a**`` stays as it is
     if not references and _BRACKETED_TEXT.fullmatch(content):
-        return _Cell(" ".join(content.split()))
+        return _Cell(_fold(content))
     return None
 
 
@@ -561,7 +823,18 @@ def _inline_cell(content: str, references: _References = frozenset()) -> _Cell:
     text = "".join(child.content for child in children if child.type in _TEXT_TOKENS)
     hrefs = tuple(str(c.attrs.get("href", "")) for c in children if c.type == "link_open")
     has_image = any(child.type == "image" for child in children)
-    return _Cell(" ".join(text.split()), hrefs, has_image)
+    all_linked = bool(hrefs) and not _fold(_unlinked_text(children))
+    return _Cell(_fold(text), hrefs, has_image, all_linked)
+
+
+def _unlinked_text(children: list[Token]) -> str:
+    """The visible text of a cell's inline tokens that no link holds."""
+    depth, parts = 0, []
+    for child in children:
+        depth += (child.type == "link_open") - (child.type == "link_close")
+        if depth == 0 and child.type in _TEXT_TOKENS:
+            parts.append(child.content)
+    return "".join(parts)
 
 
 @lru_cache(maxsize=8)
@@ -584,5 +857,5 @@ def _split_survey_marker(text: str) -> tuple[str, bool]:
     survey = False
     for marker in SURVEY_MARKERS:
         if text.lower().startswith(marker.lower()):
-            text, survey = text[len(marker) :].strip(), True
+            text, survey = text[len(marker) :].lstrip(" "), True
     return text, survey

@@ -31,6 +31,7 @@ from dllm_kg.constants import (
 )
 from dllm_kg.errors import DllmKgError
 from dllm_kg.graph import VOCABULARY_PATHS, load_store
+from dllm_kg.listfile import read_list_bytes
 
 #: The environment variable that names the cache folder.
 CACHE_VARIABLE = "DLLM_KG_CACHE"
@@ -87,7 +88,9 @@ def graph_key(source: Path, label: str) -> str:
         MODELS_PATH,
         *sorted(RULES_DIR.glob("*.rq")),
     )
-    for path in inputs:
+    digest.update(read_list_bytes(source, label))  # a regular file, not too large, or refused
+    digest.update(b"\0")
+    for path in inputs[1:]:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
