@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from dllm_kg.errors import DllmKgError
 
@@ -25,6 +26,8 @@ MAX_LINES = 1_000_000
 MAX_ROWS = 500_000
 #: The longest table cell, in characters (the real list's longest is 207).
 MAX_CELL_CHARS = 10_000
+#: How much of a file is read at a time beyond the size it reports.
+_CHUNK = 2**20
 #: What a file that is not a regular file is, by its ``stat`` type.
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -52,8 +55,7 @@ def read_list_bytes(path: Path, label: str) -> bytes:
         with open(descriptor, "rb") as file:
             status = os.fstat(file.fileno())
             _refuse_special(status.st_mode, label)
-            # st_size first; a file that grows while read, or under /proc, stops at the cap
-            data = b"" if status.st_size > MAX_FILE_BYTES else file.read(MAX_FILE_BYTES + 1)
+            data = b"" if status.st_size > MAX_FILE_BYTES else _read_capped(file, status.st_size)
     except FileNotFoundError:
         raise ListError(f"{label}: no such file") from None
     except OSError as error:
@@ -62,6 +64,20 @@ def read_list_bytes(path: Path, label: str) -> bytes:
         most = f"{MAX_FILE_BYTES // 2**20} MiB"
         raise ListError(f"{label}: larger than {most}, the most a list file may be")
     return data
+
+
+def _read_capped(file: BinaryIO, size: int) -> bytes:
+    """A file's bytes, at most one more than :data:`MAX_FILE_BYTES` (to tell it is too large).
+
+    ``size`` is the size the file reports, read in one go; a file that grows while read, or
+    that reports none (under ``/proc``), is read on in chunks up to the cap.
+    """
+    chunks = [file.read(size + 1)]
+    total = len(chunks[0])
+    while total <= MAX_FILE_BYTES and (chunk := file.read(min(_CHUNK, MAX_FILE_BYTES + 1 - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def read_list_text(path: Path, label: str) -> str:

@@ -456,15 +456,16 @@ class _Reader:
         return position
 
     def _check_width(self, table: _Table, row: SourceRow, count: int) -> None:
-        hidden = self._invisible(row.line - 1)
         if count < table.width:
             message = f"row has {count} cells, the table {table.width}; the rest read as empty"
-            self.finding(Severity.WARNING, "missing-cells", message + hidden, row.line, row)
+            message += self._invisible(row.line - 1)
+            self.finding(Severity.WARNING, "missing-cells", message, row.line, row)
         if count > table.width:
             cells = _row_cells(row.raw)
             extra = " | ".join(cell.strip() for cell in cells[table.width :])
             message = f"row has {count} cells, the table {table.width}; ignored: {extra!r}"
-            self.finding(Severity.WARNING, "extra-cells", message + hidden, row.line, row)
+            message += self._invisible(row.line - 1)
+            self.finding(Severity.WARNING, "extra-cells", message, row.line, row)
 
     def _check_trimmed(self, raw: str, row: SourceRow) -> None:
         """Name the characters that trimming a cell's edges removes besides spaces and tabs.
@@ -494,7 +495,9 @@ class _Reader:
         cell = cells[column]
         read = self.cell(cell)
         title, survey = _split_survey_marker(read.text)
-        not_a_title = _NOT_A_TITLE.get(_shape(read)) or _NOT_A_TITLE.get(_shape(_Cell(title)))
+        not_a_title = _NOT_A_TITLE.get(_shape(read))
+        if survey and not not_a_title:  # the title after the marker: ``✅[Survey Article]16``
+            not_a_title = _NOT_A_TITLE.get(_shape(_Cell(title)))
         if placed is not None and column not in placed:
             message = f"paper has no title: {_placed(table, placed)}{self._invisible(row.line - 1)}"
             self.finding(Severity.VIOLATION, "missing-title", message, row.line, row)
@@ -605,13 +608,13 @@ def _shape(cell: _Cell) -> str:
     ['empty', 'placeholder', 'number', 'link', 'text']
     """
     text = cell.text
-    if cell.all_linked or _BARE_URL.fullmatch(text):
+    if cell.all_linked or (":" in text and _BARE_URL.fullmatch(text)):
         return "link"
     if not text:
         return "empty"
-    if text.lower() in EMPTY_CELLS:
+    if len(text) < 5 and text.lower() in EMPTY_CELLS:
         return "placeholder"
-    return "number" if _NUMBER.fullmatch(text) else "text"
+    return "number" if text[0].isdigit() and _NUMBER.fullmatch(text) else "text"
 
 
 def _fits(shape: str, shapes: frozenset[str] | None) -> bool:
@@ -667,6 +670,8 @@ def _fold(text: str) -> str:
     >>> _fold("  A\t\tTitle  "), _fold("A\u00a0Title")
     ('A Title', 'A\xa0Title')
     """
+    if text.isprintable():  # the only whitespace it can hold is the space
+        return " ".join(text.split())
     return _BLANKS.sub(" ", text).strip(" ")
 
 

@@ -220,4 +220,6 @@ def test_generated_titles_are_published_as_written_or_a_finding_says_what_change
     changed = {f.line for f in parsed.findings if f.code in CHANGED}
     for line, title in enumerate(generated, start=5):
         assert shown(title) in published or line in changed, (title, parsed.findings)
-    assert published - {shown(t) for t in generated} <= {None}
+    # a title not in the list is a changed one, whose line has a finding
+    unlisted = published - {shown(t) for t in generated} - {None}
+    assert len(unlisted) <= sum(line in changed for line in range(5, 5 + len(generated)))
