@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -114,7 +115,7 @@ def print_summary(result: BuildResult, out: Path) -> None:
     table.add_row("repositories", str(result.count("Repository")))
     table.add_row("triples", str(len(result.store)))
     table.add_row("findings", summary(result.findings))
-    console.print(f"[bold]dllm-kg build[/bold] {result.parsed.source}")
+    console.print(Text.assemble(("dllm-kg build", "bold"), " ", printable(result.parsed.source)))
     console.print(table)
     if result.findings:
         console.print("  `dllm-kg check` on the same list names each one", markup=False)
@@ -149,7 +150,7 @@ def check_command(
     text = render_report(
         report_format, result.conforms, result.report, result.findings, result.parsed.source
     )
-    typer.echo(text, nl=False)
+    write_exactly(printable(text) if report_format is ReportFormat.TEXT else text)
     raise typer.Exit(0 if result.conforms else 1)
 
 
@@ -179,9 +180,10 @@ def print_proposal(proposal: Proposal) -> None:
     """What the tagger proposes, each with the words that made it."""
     for kind in ("technique", "model", "task"):
         found = getattr(proposal, f"{kind}s")
-        console.print(f"[bold]{kind}s[/bold]: {', '.join(sorted(found)) or '-'}")
+        names = printable(", ".join(sorted(found)) or "-")
+        console.print(Text.assemble((f"{kind}s", "bold"), f": {names}"))
         for target, why in sorted(found.items()):
-            console.print(f"  {target}  <- {'; '.join(why)}", markup=False)
+            console.print(printable(f"  {target}  <- {'; '.join(why)}"), markup=False)
 
 
 def print_evaluation(evaluation: TaggerEvaluation) -> None:
@@ -304,7 +306,7 @@ def query_command(
             result = run_query(kg, canned, params, engine)
     except DllmKgError as error:
         fail(str(error))
-    errors.print(f"graph: {kg.origin}", markup=False, style="dim", soft_wrap=True)
+    errors.print(printable(f"graph: {kg.origin}"), markup=False, style="dim", soft_wrap=True)
     print_result(result, output_format)
 
 
@@ -323,13 +325,13 @@ def check_endpoint_options(
 def print_result(result: QueryResult, output_format: Format) -> None:
     """Rows as a table, CSV, TSV or SPARQL JSON; triples as Turtle; ASK as true or false."""
     if result.triples is not None or output_format is not Format.TABLE:
-        typer.echo(result.serialize(output_format), nl=False)
+        write_exactly(result.serialize(output_format))
     elif result.boolean is not None:
         typer.echo("true" if result.boolean else "false")
     else:
         table = Table(*result.variables, caption=f"{len(result)} rows", caption_justify="left")
         for row in result.table():
-            table.add_row(*(Text(cell) for cell in row))
+            table.add_row(*(Text(printable(cell)) for cell in row))
         console.print(table)
 
 
@@ -393,7 +395,7 @@ def render_command(
         size = write_figure(stored.store, out)
     except DllmKgError as error:
         fail(str(error))
-    console.print(f"wrote {out} ({size:,} bytes)", markup=False)
+    console.print(printable(f"wrote {out} ({size:,} bytes)"), markup=False)
 
 
 @app.command("stats")
@@ -453,7 +455,7 @@ def serve_command(
     base = f"http://{address[0] if ':' not in address[0] else f'[{address[0]}]'}:{address[1]}"
 
     def ready() -> None:
-        console.print(f"serving {stored.describe()}", markup=False, soft_wrap=True)
+        console.print(printable(f"serving {stored.describe()}"), markup=False, soft_wrap=True)
         for name, url in (
             ("query page", f"{base}/"),
             ("SPARQL", f"{base}/sparql"),
@@ -478,26 +480,28 @@ def print_stats(stats: Stats) -> None:
     areas.add_column("area")
     areas.add_column("papers", justify="right")
     for area in stats.papers_per_area:
-        areas.add_row(Text(area.name), str(int(area.score)))
+        areas.add_row(Text(printable(area.name)), str(int(area.score)))
     if stats.papers_without_area:
         areas.add_row(Text("(no area)", style="dim"), str(stats.papers_without_area))
     bridges = Table(title="Papers that bridge most areas", title_justify="left")
     for column in ("areas", "paper", "which"):
         bridges.add_column(column, justify="right" if column == "areas" else "left")
     for paper in stats.bridges:
-        bridges.add_row(str(int(paper.score)), Text(paper.name), Text(", ".join(paper.detail)))
+        detail = printable(", ".join(paper.detail))
+        bridges.add_row(str(int(paper.score)), Text(printable(paper.name)), Text(detail))
     how = f"estimated from {stats.sample} sources" if stats.sample else "exact"
     central = Table(title=f"Most central techniques (betweenness, {how})", title_justify="left")
     for column in ("betweenness", "technique", "papers"):
         central.add_column(column, justify="right" if column == "betweenness" else "left")
     for technique in stats.central_techniques:
-        central.add_row(f"{technique.score:.4f}", Text(technique.name), *technique.detail)
+        name = Text(printable(technique.name))
+        central.add_row(f"{technique.score:.4f}", name, *map(printable, technique.detail))
     components = Table(title="Largest connected components", title_justify="left")
     for column in ("nodes", "kinds", "best connected"):
         components.add_column(column, justify="right" if column == "nodes" else "left")
     for component in stats.components:
         kinds = ", ".join(f"{count} {kind}" for kind, count in component.kinds.items())
-        components.add_row(str(component.size), kinds, Text(component.hub_name))
+        components.add_row(str(component.size), kinds, Text(printable(component.hub_name)))
     for table in (areas, bridges, central, components):
         console.print(table)
 
@@ -510,8 +514,32 @@ def fail(message: str, code: int = 2) -> None:
 
 def print_error(message: str) -> None:
     """Print ``dllm-kg: error: MESSAGE`` on stderr, as one line."""
-    line = " ".join(part.strip() for part in message.splitlines())
+    line = printable(" ".join(part.strip() for part in message.splitlines()))
     errors.print(f"dllm-kg: error: {line}", markup=False, soft_wrap=True)
+
+
+#: Characters that a terminal takes as commands, not text: C0 and C1 controls (ESC starts the
+#: sequences that recolour it or set its title), DEL, and the bidirectional controls that
+#: reorder what it shows. Tab and newline stay.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def write_exactly(text: str) -> None:
+    """Write data to stdout as it is (``typer.echo`` would drop the escape sequences in it when
+    stdout is not a terminal)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def printable(text: str) -> str:
+    """Text for the terminal: each control character written as its escape (``\\x1b``), so
+    that data from a list can neither recolour nor retitle the terminal. CSV, TSV and JSON
+    output keep the data as it is.
+
+    >>> printable("a\\x1b[31mb\\u202ec")
+    'a\\\\x1b[31mb\\\\u202ec'
+    """
+    return _TERMINAL_CONTROLS.sub(lambda found: found[0].encode("unicode_escape").decode(), text)
 
 
 def usage_message(error: typer.TyperException) -> str:

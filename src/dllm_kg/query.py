@@ -38,6 +38,7 @@ from dllm_kg.catalogue import (
     find_query,
     get_query,
     inline_bindings,
+    is_update,
     list_queries,
     parse_query,
     query_form,
@@ -542,6 +543,8 @@ def _engine(engine: Engine | str) -> Engine:
 def _run(
     kg: KnowledgeGraph, text: str, bindings: Mapping[str, Identifier], engine: Engine, name: str
 ) -> QueryResult:
+    if is_update(text):
+        raise QueryError(f"{name}: updates are refused: queries are read-only")
     if calls_service(text):
         raise QueryError(f"{name}: SERVICE is refused: queries run on the local graph only")
     if kg.endpoint is not None:
