@@ -9,13 +9,14 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
-from dllm_kg.errors import DllmKgError
+from dllm_kg.errors import INTERRUPTED, DllmKgError
 from dllm_kg.options import Engine, Format, ReportFormat, Settings
 
 # Each command imports the stages it runs when it runs, so that `dllm-kg --help` and
@@ -560,4 +561,8 @@ def main(args: Sequence[str] | None = None) -> None:
     except typer.TyperException as error:
         print_error(usage_message(error))
         code = error.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):  # Ctrl-C, as Python or click raise it
+        code = INTERRUPTED
+    if code == INTERRUPTED:  # Typer answers Ctrl-C with this exit status, and says nothing
+        errors.print("dllm-kg: interrupted", markup=False)
     sys.exit(code if isinstance(code, int) else 0)
