@@ -17,7 +17,7 @@ from rich.text import Text
 
 from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
 from dllm_kg.errors import INTERRUPTED, DllmKgError
-from dllm_kg.options import Engine, Format, ReportFormat, Settings
+from dllm_kg.options import QUERY_TIMEOUT, Engine, Format, ReportFormat, Settings
 
 # Each command imports the stages it runs when it runs, so that `dllm-kg --help` and
 # `dllm-kg query` start fast (pyshacl, networkx, pyvis and markdown-it load only when needed).
@@ -244,6 +244,10 @@ def query_command(
         typer.Option(help="A list (.md) or exported graph (.ttl, .nt, .jsonld) to ask instead."),
     ] = None,
     engine: Annotated[Engine, typer.Option(help="The SPARQL engine.")] = Engine.OXIGRAPH,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds the query may run before it is stopped; 0: no limit."),
+    ] = QUERY_TIMEOUT,
     endpoint: Annotated[
         str | None,
         typer.Option(
@@ -267,6 +271,7 @@ def query_command(
     """
     from dllm_kg.query import (
         KnowledgeGraph,
+        QueryTimeout,
         find_query,
         list_queries,
         load_graph,
@@ -274,6 +279,8 @@ def query_command(
         run_query,
         run_sparql,
     )
+
+    limit = timeout or None  # 0: no limit
 
     if show_list:
         queries = list_queries()
@@ -298,13 +305,15 @@ def query_command(
             if params:
                 fail("-e takes no --param; write the values into the query")
             kg = graph_to_ask()
-            result = run_sparql(kg, expression, engine=engine, name="query -e")
+            result = run_sparql(kg, expression, engine=engine, name="query -e", timeout=limit)
         else:
             canned = find_query(query)
             for name in params:
                 canned.parameter(name)  # an unknown name fails before the graph is built
             kg = graph_to_ask()
-            result = run_query(kg, canned, params, engine)
+            result = run_query(kg, canned, params, engine, limit)
+    except QueryTimeout as error:
+        fail(f"{error} (--timeout)", code=1)
     except DllmKgError as error:
         fail(str(error))
     errors.print(printable(f"graph: {kg.origin}"), markup=False, style="dim", soft_wrap=True)
