@@ -25,8 +25,8 @@ from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, n
 from .conftest import DATA
 from .figures import HOSTILE_TITLES, SWARM, as_store, hostile_graph
 
-#: How long a page may take to draw, in milliseconds.
-DRAW_TIMEOUT = 20_000
+#: How long a page may take to draw, in milliseconds: a deadline for a stuck page, not a pace.
+DRAW_TIMEOUT = 120_000
 FWDLLM = "https://w3id.org/dllm-kg/paper/fwdllm-efficient-fedllm-using-forward-gradient"
 LORA = "https://w3id.org/dllm-kg/technique/lora"
 SECURITY = "https://w3id.org/dllm-kg/area/security-and-privacy"

@@ -1,9 +1,7 @@
 """Every error of the command line, usage errors too, is one line on stderr and exit 2."""
 
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -127,22 +125,3 @@ def test_csv_lines_end_with_crlf_on_stdout() -> None:
     query = "SELECT (COUNT(?p) AS ?surveys) WHERE { ?p dllm:isSurvey true }"
     result = subprocess.run([DLLM_KG, "query", "-e", query, "-f", "csv"], capture_output=True)
     assert (result.returncode, result.stdout) == (0, b"surveys\r\n16\r\n")
-
-
-def test_an_interrupted_build_exits_130_quietly_and_writes_nothing(tmp_path: Path) -> None:
-    source = tmp_path / "list.md"
-    synthetic = Path(__file__).parents[1] / "benchmarks" / "synthetic.py"
-    subprocess.run(
-        [sys.executable, str(synthetic), "--entries", "3000", "--out", str(source)], check=True
-    )
-    build = subprocess.Popen(
-        [DLLM_KG, "build", str(source), "-o", str(tmp_path / "out")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(2)
-    build.send_signal(signal.SIGINT)
-    _, err = build.communicate(timeout=60)
-    assert (build.returncode, err) == (130, "")  # Ctrl-C: exit 130, as shells expect
-    assert not (tmp_path / "out").exists()

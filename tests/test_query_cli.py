@@ -121,7 +121,7 @@ def test_another_list_and_an_exported_graph(tmp_path: Path) -> None:
         (["papers-by-technique", "-p", "technique=}} ; DROP"], "no technique '}} ; DROP'"),
         (["-e", "SELECT ?x WHERE { ?x ?p }", "-p", "x=1"], "-e takes no --param"),
         (["-e", "SELECT ?x WHERE {\n ?x ?p }"], "query -e: syntax error at line 2"),
-        (["-e", "DROP ALL"], "query -e: syntax error at line 1"),
+        (["-e", "DROP ALL"], "query -e: updates are refused: queries are read-only"),
         ([], "give a query NAME or FILE.rq, or -e SPARQL, or --list"),
         (["papers-per-area", "--source", "nowhere.md"], "nowhere.md: no such file"),
         (["missing.rq"], "missing.rq: no such file"),

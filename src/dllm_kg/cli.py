@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
-from dllm_kg.errors import DllmKgError
-from dllm_kg.options import Engine, Format, ReportFormat, Settings
+from dllm_kg.errors import INTERRUPTED, DllmKgError
+from dllm_kg.options import QUERY_TIMEOUT, Engine, Format, ReportFormat, Settings
 
 # Each command imports the stages it runs when it runs, so that `dllm-kg --help` and
 # `dllm-kg query` start fast (pyshacl, networkx, pyvis and markdown-it load only when needed).
@@ -114,7 +116,7 @@ def print_summary(result: BuildResult, out: Path) -> None:
     table.add_row("repositories", str(result.count("Repository")))
     table.add_row("triples", str(len(result.store)))
     table.add_row("findings", summary(result.findings))
-    console.print(f"[bold]dllm-kg build[/bold] {result.parsed.source}")
+    console.print(Text.assemble(("dllm-kg build", "bold"), " ", printable(result.parsed.source)))
     console.print(table)
     if result.findings:
         console.print("  `dllm-kg check` on the same list names each one", markup=False)
@@ -149,7 +151,7 @@ def check_command(
     text = render_report(
         report_format, result.conforms, result.report, result.findings, result.parsed.source
     )
-    typer.echo(text, nl=False)
+    write_exactly(printable(text) if report_format is ReportFormat.TEXT else text)
     raise typer.Exit(0 if result.conforms else 1)
 
 
@@ -179,9 +181,10 @@ def print_proposal(proposal: Proposal) -> None:
     """What the tagger proposes, each with the words that made it."""
     for kind in ("technique", "model", "task"):
         found = getattr(proposal, f"{kind}s")
-        console.print(f"[bold]{kind}s[/bold]: {', '.join(sorted(found)) or '-'}")
+        names = printable(", ".join(sorted(found)) or "-")
+        console.print(Text.assemble((f"{kind}s", "bold"), f": {names}"))
         for target, why in sorted(found.items()):
-            console.print(f"  {target}  <- {'; '.join(why)}", markup=False)
+            console.print(printable(f"  {target}  <- {'; '.join(why)}"), markup=False)
 
 
 def print_evaluation(evaluation: TaggerEvaluation) -> None:
@@ -241,6 +244,10 @@ def query_command(
         typer.Option(help="A list (.md) or exported graph (.ttl, .nt, .jsonld) to ask instead."),
     ] = None,
     engine: Annotated[Engine, typer.Option(help="The SPARQL engine.")] = Engine.OXIGRAPH,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds the query may run before it is stopped; 0: no limit."),
+    ] = QUERY_TIMEOUT,
     endpoint: Annotated[
         str | None,
         typer.Option(
@@ -264,6 +271,7 @@ def query_command(
     """
     from dllm_kg.query import (
         KnowledgeGraph,
+        QueryTimeout,
         find_query,
         list_queries,
         load_graph,
@@ -271,6 +279,8 @@ def query_command(
         run_query,
         run_sparql,
     )
+
+    limit = timeout or None  # 0: no limit
 
     if show_list:
         queries = list_queries()
@@ -295,16 +305,18 @@ def query_command(
             if params:
                 fail("-e takes no --param; write the values into the query")
             kg = graph_to_ask()
-            result = run_sparql(kg, expression, engine=engine, name="query -e")
+            result = run_sparql(kg, expression, engine=engine, name="query -e", timeout=limit)
         else:
             canned = find_query(query)
             for name in params:
                 canned.parameter(name)  # an unknown name fails before the graph is built
             kg = graph_to_ask()
-            result = run_query(kg, canned, params, engine)
+            result = run_query(kg, canned, params, engine, limit)
+    except QueryTimeout as error:
+        fail(f"{error} (--timeout)", code=1)
     except DllmKgError as error:
         fail(str(error))
-    errors.print(f"graph: {kg.origin}", markup=False, style="dim", soft_wrap=True)
+    errors.print(printable(f"graph: {kg.origin}"), markup=False, style="dim", soft_wrap=True)
     print_result(result, output_format)
 
 
@@ -323,13 +335,13 @@ def check_endpoint_options(
 def print_result(result: QueryResult, output_format: Format) -> None:
     """Rows as a table, CSV, TSV or SPARQL JSON; triples as Turtle; ASK as true or false."""
     if result.triples is not None or output_format is not Format.TABLE:
-        typer.echo(result.serialize(output_format), nl=False)
+        write_exactly(result.serialize(output_format))
     elif result.boolean is not None:
         typer.echo("true" if result.boolean else "false")
     else:
         table = Table(*result.variables, caption=f"{len(result)} rows", caption_justify="left")
         for row in result.table():
-            table.add_row(*(Text(cell) for cell in row))
+            table.add_row(*(Text(printable(cell)) for cell in row))
         console.print(table)
 
 
@@ -393,7 +405,7 @@ def render_command(
         size = write_figure(stored.store, out)
     except DllmKgError as error:
         fail(str(error))
-    console.print(f"wrote {out} ({size:,} bytes)", markup=False)
+    console.print(printable(f"wrote {out} ({size:,} bytes)"), markup=False)
 
 
 @app.command("stats")
@@ -453,7 +465,7 @@ def serve_command(
     base = f"http://{address[0] if ':' not in address[0] else f'[{address[0]}]'}:{address[1]}"
 
     def ready() -> None:
-        console.print(f"serving {stored.describe()}", markup=False, soft_wrap=True)
+        console.print(printable(f"serving {stored.describe()}"), markup=False, soft_wrap=True)
         for name, url in (
             ("query page", f"{base}/"),
             ("SPARQL", f"{base}/sparql"),
@@ -478,26 +490,28 @@ def print_stats(stats: Stats) -> None:
     areas.add_column("area")
     areas.add_column("papers", justify="right")
     for area in stats.papers_per_area:
-        areas.add_row(Text(area.name), str(int(area.score)))
+        areas.add_row(Text(printable(area.name)), str(int(area.score)))
     if stats.papers_without_area:
         areas.add_row(Text("(no area)", style="dim"), str(stats.papers_without_area))
     bridges = Table(title="Papers that bridge most areas", title_justify="left")
     for column in ("areas", "paper", "which"):
         bridges.add_column(column, justify="right" if column == "areas" else "left")
     for paper in stats.bridges:
-        bridges.add_row(str(int(paper.score)), Text(paper.name), Text(", ".join(paper.detail)))
+        detail = printable(", ".join(paper.detail))
+        bridges.add_row(str(int(paper.score)), Text(printable(paper.name)), Text(detail))
     how = f"estimated from {stats.sample} sources" if stats.sample else "exact"
     central = Table(title=f"Most central techniques (betweenness, {how})", title_justify="left")
     for column in ("betweenness", "technique", "papers"):
         central.add_column(column, justify="right" if column == "betweenness" else "left")
     for technique in stats.central_techniques:
-        central.add_row(f"{technique.score:.4f}", Text(technique.name), *technique.detail)
+        name = Text(printable(technique.name))
+        central.add_row(f"{technique.score:.4f}", name, *map(printable, technique.detail))
     components = Table(title="Largest connected components", title_justify="left")
     for column in ("nodes", "kinds", "best connected"):
         components.add_column(column, justify="right" if column == "nodes" else "left")
     for component in stats.components:
         kinds = ", ".join(f"{count} {kind}" for kind, count in component.kinds.items())
-        components.add_row(str(component.size), kinds, Text(component.hub_name))
+        components.add_row(str(component.size), kinds, Text(printable(component.hub_name)))
     for table in (areas, bridges, central, components):
         console.print(table)
 
@@ -510,8 +524,32 @@ def fail(message: str, code: int = 2) -> None:
 
 def print_error(message: str) -> None:
     """Print ``dllm-kg: error: MESSAGE`` on stderr, as one line."""
-    line = " ".join(part.strip() for part in message.splitlines())
+    line = printable(" ".join(part.strip() for part in message.splitlines()))
     errors.print(f"dllm-kg: error: {line}", markup=False, soft_wrap=True)
+
+
+#: Characters that a terminal takes as commands, not text: C0 and C1 controls (ESC starts the
+#: sequences that recolour it or set its title), DEL, and the bidirectional controls that
+#: reorder what it shows. Tab and newline stay.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def write_exactly(text: str) -> None:
+    """Write data to stdout as it is (``typer.echo`` would drop the escape sequences in it when
+    stdout is not a terminal)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def printable(text: str) -> str:
+    """Text for the terminal: each control character written as its escape (``\\x1b``), so
+    that data from a list can neither recolour nor retitle the terminal. CSV, TSV and JSON
+    output keep the data as it is.
+
+    >>> printable("a\\x1b[31mb\\u202ec")
+    'a\\\\x1b[31mb\\\\u202ec'
+    """
+    return _TERMINAL_CONTROLS.sub(lambda found: found[0].encode("unicode_escape").decode(), text)
 
 
 def usage_message(error: typer.TyperException) -> str:
@@ -532,4 +570,8 @@ def main(args: Sequence[str] | None = None) -> None:
     except typer.TyperException as error:
         print_error(usage_message(error))
         code = error.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):  # Ctrl-C, as Python or click raise it
+        code = INTERRUPTED
+    if code == INTERRUPTED:  # Typer answers Ctrl-C with this exit status, and says nothing
+        errors.print("dllm-kg: interrupted", markup=False)
     sys.exit(code if isinstance(code, int) else 0)

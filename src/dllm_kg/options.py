@@ -8,6 +8,9 @@ without importing those modules (and the libraries behind them).
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: Seconds a query may run, unless told otherwise (``dllm-kg query --timeout``, ``timeout=``).
+QUERY_TIMEOUT = 60.0
+
 
 class Engine(StrEnum):
     """The SPARQL engines a query can run on."""

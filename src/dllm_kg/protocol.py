@@ -8,7 +8,7 @@ https://www.w3.org/TR/sparql11-protocol/ and https://www.w3.org/TR/sparql11-serv
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -45,7 +45,9 @@ _FORMATS = "http://www.w3.org/ns/formats/"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
 _SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGER = ox.NamedNode(_XSD + "integer")
+_STRING = ox.NamedNode(_XSD + "string")
 #: The W3C format IRIs of the result formats, for the service description.
 _FORMAT_IRIS = (
     "SPARQL_Results_JSON",
@@ -172,14 +174,35 @@ def _service_triples(endpoint: str, triples: int, void_url: str) -> Iterator[ox.
 
 
 def rdf_document(triples: Sequence[ox.Triple], media_type: str) -> bytes:
-    """Triples in one of :data:`GRAPH_TYPES`, with the project's prefixes where the format has
-    them."""
+    """Triples in one of :data:`GRAPH_TYPES`; Turtle and RDF/XML declare the prefixes they use
+    (the project's, and those of the service description)."""
     rdf_format = GRAPH_TYPES[media_type]
-    prefixes: Mapping[str, str] | None = (
-        {**PREFIXES, "sd": _SD, "formats": _FORMATS}
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-        else None
-    )
-    if prefixes is None:
+    if rdf_format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         return ox.serialize(triples, format=rdf_format)
-    return ox.serialize(triples, format=rdf_format, prefixes=dict(prefixes))
+    known = {**PREFIXES, "sd": _SD, "formats": _FORMATS}
+    return ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples, known))
+
+
+def used_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace begins an IRI of the triples (datatypes included).
+
+    >>> s, p = ox.NamedNode("http://a.org/s"), ox.NamedNode("http://b.org/p")
+    >>> used_prefixes([ox.Triple(s, p, ox.Literal("x"))], {"a": "http://a.org/", "xsd": _XSD})
+    {'a': 'http://a.org/'}
+    """
+    iris = {term.value for triple in triples for term in _iris(triple)}
+    return {
+        name: namespace
+        for name, namespace in prefixes.items()
+        if any(iri.startswith(namespace) for iri in iris)
+    }
+
+
+def _iris(triple: ox.Triple) -> Iterator[ox.NamedNode]:
+    for term in (triple.subject, triple.predicate, triple.object):
+        if isinstance(term, ox.NamedNode):
+            yield term
+        elif isinstance(term, ox.Literal) and not (term.language or term.datatype == _STRING):
+            yield term.datatype  # Turtle writes plain and language strings without it
+        elif isinstance(term, ox.Triple):
+            yield from _iris(term)

@@ -17,6 +17,7 @@ as a ``VALUES`` block in N-Triples syntax, escaped, so there too a parameter is 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,7 @@ from dllm_kg.catalogue import (
     find_query,
     get_query,
     inline_bindings,
+    is_update,
     list_queries,
     parse_query,
     query_form,
@@ -46,14 +48,16 @@ from dllm_kg.catalogue import (
 from dllm_kg.constants import GRAPH_IRI
 from dllm_kg.export import compact
 from dllm_kg.namespaces import AREA, DLLM, MODEL, PAPER, PREFIXES, SCHEMA, TASK, TECHNIQUE
-from dllm_kg.options import Engine, Format
+from dllm_kg.options import QUERY_TIMEOUT, Engine, Format
 from dllm_kg.results import QueryResult, from_oxigraph_result, ntriples_term
 from dllm_kg.terms import rdflib_graph, to_oxigraph
+from dllm_kg.timelimit import ForkedRunner, TimeLimitExceeded
 
 #: The public API, defined here or in dllm_kg.catalogue and dllm_kg.results.
 __all__ = [
     "KINDS",
     "LIST_SUFFIXES",
+    "QUERY_TIMEOUT",
     "RDF_FORMATS",
     "CannedQuery",
     "Engine",
@@ -62,6 +66,7 @@ __all__ = [
     "Parameter",
     "QueryError",
     "QueryResult",
+    "QueryTimeout",
     "bind_parameters",
     "bind_value",
     "find_query",
@@ -90,6 +95,10 @@ RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat | None]] = {
 }
 #: List files, read by the parser and built like ``dllm-kg build`` does.
 LIST_SUFFIXES = (".md", ".markdown")
+
+
+class QueryTimeout(QueryError):
+    """A query stopped at its time limit."""
 
 
 class KnowledgeGraph:
@@ -129,6 +138,15 @@ class KnowledgeGraph:
         self.timeout = timeout
         #: Where the graph came from, in one line (which stored graph, file or endpoint).
         self.origin = origin or _origin(path, endpoint, graph_iri)
+        self._runner: ForkedRunner[QueryResult] | None = None
+
+    def limited(self) -> ForkedRunner[QueryResult]:
+        """The child process that runs this graph's queries under a time limit, forked on first
+        use, after the store is read (so that the child has it, and errors come here)."""
+        if self._runner is None:
+            self.store  # noqa: B018 - a property that reads the graph
+            self._runner = ForkedRunner(functools.partial(_run, self))
+        return self._runner
 
     @property
     def graph(self) -> Graph:
@@ -172,6 +190,7 @@ class KnowledgeGraph:
         query: str | Path | CannedQuery,
         /,
         engine: Engine | str = Engine.OXIGRAPH,
+        timeout: float | None = QUERY_TIMEOUT,
         **params: object,
     ) -> QueryResult:
         """Run a canned query (by name), a ``.rq`` file or a parsed query, with parameters by name.
@@ -181,7 +200,7 @@ class KnowledgeGraph:
         >>> [row["title"] for row in result.records()]
         ['Flamingo: a Visual Language Model for Few-Shot Learning']
         """
-        return run_query(self, query, params, engine)
+        return run_query(self, query, params, engine, timeout)
 
     def sparql(
         self,
@@ -189,13 +208,14 @@ class KnowledgeGraph:
         /,
         engine: Engine | str = Engine.OXIGRAPH,
         bindings: Mapping[str, Identifier] | None = None,
+        timeout: float | None = QUERY_TIMEOUT,
     ) -> QueryResult:
         """Run SPARQL text, with optional variable bindings given as RDF terms.
 
         The project's prefixes (``dllm:``, ``paper:``, ``technique:``, ``skos:``, ...) are
         declared for you.
         """
-        return run_sparql(self, text, bindings, engine)
+        return run_sparql(self, text, bindings, engine, timeout=timeout)
 
 
 def _origin(path: Path | None, endpoint: str | None, graph_iri: str | None) -> str:
@@ -500,17 +520,20 @@ def run_query(
     query: str | Path | CannedQuery,
     params: Mapping[str, object] | None = None,
     engine: Engine | str = Engine.OXIGRAPH,
+    timeout: float | None = QUERY_TIMEOUT,
 ) -> QueryResult:
     """Run a canned query (by name), a ``.rq`` file (by path) or a parsed query.
 
+    :param timeout: seconds the query may run (None: no limit); see :func:`run_sparql`.
     :raises QueryError: for an unknown query or parameter, a value of the wrong kind, or a
-        query that does not parse (the message names the query and the line).
+        query that does not parse (the message names the query and the line);
+        :class:`QueryTimeout` for one stopped at the time limit.
     """
     engine = _engine(engine)
     if not isinstance(query, CannedQuery):
         query = find_query(query)
     bindings = bind_parameters(kg, query, params, engine)
-    return _run(kg, query.text, bindings, engine, query.name)
+    return _run_limited(kg, query.text, bindings, engine, query.name, timeout)
 
 
 def run_sparql(
@@ -519,15 +542,21 @@ def run_sparql(
     bindings: Mapping[str, Identifier] | None = None,
     engine: Engine | str = Engine.OXIGRAPH,
     name: str = "query",
+    timeout: float | None = QUERY_TIMEOUT,
 ) -> QueryResult:
     """Run SPARQL text, binding variables to the given RDF terms.
 
-    :raises QueryError: when the query does not parse or cannot run.
+    :param timeout: seconds the query may run (None: no limit). Neither engine can stop a
+        query midway, so a limited query runs in a child process (forked: it has the graph
+        already), which is ended at the limit. An endpoint's query is bounded by the
+        graph's own ``KnowledgeGraph(endpoint=..., timeout=...)``.
+    :raises QueryError: when the query does not parse or cannot run; :class:`QueryTimeout`
+        when it is stopped at the time limit.
     """
     for variable, term in (bindings or {}).items():
         if not isinstance(term, (URIRef, Literal, BNode)):
             raise QueryError(f"{name}: binding of ?{variable} must be an RDF term, not {term!r}")
-    return _run(kg, text, dict(bindings or {}), _engine(engine), name)
+    return _run_limited(kg, text, dict(bindings or {}), _engine(engine), name, timeout)
 
 
 def _engine(engine: Engine | str) -> Engine:
@@ -539,9 +568,32 @@ def _engine(engine: Engine | str) -> Engine:
         ) from None
 
 
+def _run_limited(
+    kg: KnowledgeGraph,
+    text: str,
+    bindings: Mapping[str, Identifier],
+    engine: Engine,
+    name: str,
+    timeout: float | None,
+) -> QueryResult:
+    """Run a query in the graph's child process (:mod:`dllm_kg.timelimit`), stopped when it
+    runs past ``timeout`` seconds; with no limit, or on an endpoint, here."""
+    if timeout is None or kg.endpoint is not None:
+        return _run(kg, text, bindings, engine, name)
+    try:
+        return kg.limited().call((text, bindings, engine, name), timeout)
+    except TimeLimitExceeded:
+        raise QueryTimeout(f"{name}: stopped after {timeout:g} s, the time limit") from None
+    except ChildProcessError as error:
+        raise QueryError(f"{name}: {error}") from None
+
+
 def _run(
     kg: KnowledgeGraph, text: str, bindings: Mapping[str, Identifier], engine: Engine, name: str
 ) -> QueryResult:
+    """Run a query on the graph, here and now."""
+    if is_update(text):
+        raise QueryError(f"{name}: updates are refused: queries are read-only")
     if calls_service(text):
         raise QueryError(f"{name}: SERVICE is refused: queries run on the local graph only")
     if kg.endpoint is not None:

@@ -160,6 +160,7 @@ def _serve_jobs(store_path: str, limit: int, connection: Connection) -> None:
     """A worker's life: open the store, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     store = ox.Store.read_only(store_path)
+    calls_service("ASK {}")  # loads rdflib's parser now, not in the first query's time
     connection.send("ready")
     while True:
         try:

@@ -1,0 +1,88 @@
+"""Calls with a time limit, for queries that neither engine can stop midway.
+
+A :class:`ForkedRunner` forks a child process once; the child has everything the parent had
+(the graph included) and answers calls over a pipe. A call that runs past its limit ends
+the child, and the next call forks a fresh one. (``dllm-kg serve`` has its own pool of
+workers, :mod:`dllm_kg.workers`: it answers many clients from processes it starts itself.)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class TimeLimitExceeded(Exception):
+    """A call ran past its time limit and was stopped."""
+
+
+class ForkedRunner(Generic[T]):
+    """Runs ``function`` in a forked child process, one call at a time, each with a limit."""
+
+    def __init__(self, function: Callable[..., T]) -> None:
+        self._function = function
+        self._child: BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    def call(self, args: tuple[object, ...], timeout: float) -> T:
+        """``function(*args)`` in the child: its value, or the exception it raised.
+
+        :raises TimeLimitExceeded: when it runs past ``timeout`` seconds (the child ends).
+        :raises ChildProcessError: when the child ends without an answer.
+        """
+        with self._lock:
+            connection = self._started()
+            connection.send(args)
+            if not connection.poll(timeout):
+                self.stop()
+                raise TimeLimitExceeded
+            try:
+                ok, value = connection.recv()
+            except EOFError:
+                self.stop()
+                raise ChildProcessError("the query's process ended without an answer") from None
+        if not ok:
+            raise value
+        return value
+
+    def _started(self) -> Connection:
+        if self._child is None or not self._child.is_alive() or self._connection is None:
+            self.stop()
+            context = multiprocessing.get_context("fork")
+            self._connection, child_end = context.Pipe()
+            self._child = context.Process(
+                target=_answer_calls, args=(child_end, self._function), daemon=True
+            )
+            self._child.start()
+            child_end.close()
+        return self._connection
+
+    def stop(self) -> None:
+        """End the child, if there is one."""
+        if self._child is not None:
+            self._child.kill()
+            self._child.join()
+        if self._connection is not None:
+            self._connection.close()
+        self._child = self._connection = None
+
+
+def _answer_calls(connection: Connection, function: Callable[..., object]) -> None:
+    """The child's life: answer calls until the pipe closes."""
+    while True:
+        try:
+            args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[bool, object] = (True, function(*args))
+        except Exception as error:  # sent back to be raised in the parent
+            answer = (False, error)
+        connection.send(answer)
