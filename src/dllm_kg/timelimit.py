@@ -8,7 +8,10 @@ workers, :mod:`dllm_kg.workers`: it answers many clients from processes it start
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -16,6 +19,20 @@ from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+#: prctl(2)'s request that the kernel signal a process when its parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when the one that started it (``parent``) ends, so
+    that a query runs on in no orphan. Linux only; elsewhere, nothing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 class TimeLimitExceeded(Exception):
@@ -58,7 +75,7 @@ class ForkedRunner(Generic[T]):
             context = multiprocessing.get_context("fork")
             self._connection, child_end = context.Pipe()
             self._child = context.Process(
-                target=_answer_calls, args=(child_end, self._function), daemon=True
+                target=_answer_calls, args=(child_end, self._function, os.getpid()), daemon=True
             )
             self._child.start()
             child_end.close()
@@ -74,8 +91,9 @@ class ForkedRunner(Generic[T]):
         self._child = self._connection = None
 
 
-def _answer_calls(connection: Connection, function: Callable[..., object]) -> None:
-    """The child's life: answer calls until the pipe closes."""
+def _answer_calls(connection: Connection, function: Callable[..., object], parent: int) -> None:
+    """The child's life: answer calls until the pipe closes (or the parent ends)."""
+    end_with_parent(parent)
     while True:
         try:
             args = connection.recv()
