@@ -13,9 +13,11 @@ import multiprocessing
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -79,6 +81,7 @@ class ForkedRunner(Generic[T]):
             )
             self._child.start()
             child_end.close()
+            weakref.finalize(self, _end, self._child)  # a runner no one holds ends its child
         return self._connection
 
     def stop(self) -> None:
@@ -91,9 +94,34 @@ class ForkedRunner(Generic[T]):
         self._child = self._connection = None
 
 
+def close_inherited_pipes(keep: int) -> None:
+    """Close the pipes and sockets a forked child has from its parent, but ``keep``.
+
+    Otherwise the child holds them open: a process at their other end (a browser driver, a
+    server's client) never sees them close, and waits for ever. Files stay open: the store
+    reads them.
+    """
+    for entry in Path("/proc/self/fd").iterdir():
+        descriptor = int(entry.name)
+        if descriptor > 2 and descriptor != keep:
+            try:
+                target = os.readlink(entry)
+            except OSError:
+                continue
+            if target.startswith(("pipe:", "socket:")):
+                os.close(descriptor)
+
+
+def _end(child: BaseProcess) -> None:
+    if child.is_alive():
+        child.kill()
+        child.join()
+
+
 def _answer_calls(connection: Connection, function: Callable[..., object], parent: int) -> None:
     """The child's life: answer calls until the pipe closes (or the parent ends)."""
     end_with_parent(parent)
+    close_inherited_pipes(keep=connection.fileno())
     while True:
         try:
             args = connection.recv()
