@@ -77,16 +77,44 @@ def _ready(process: subprocess.Popen[str], stderr: Path) -> Server:
     raise AssertionError(f"the server ended before it was ready: {stderr.read_text()}")
 
 
-def query_workers(pid: int) -> set[int]:
-    """The query worker processes of the server ``pid`` (from /proc)."""
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
     found = set()
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == pid and b"spawn_main" in (entry / "cmdline").read_bytes():
+        try:
+            if (
+                entry.name.isdigit()
+                and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid
+            ):
                 found.add(int(entry.name))
+        except OSError:
+            continue
     return found
+
+
+def query_workers(pid: int) -> set[int]:
+    """The query worker processes of the server ``pid``."""
+    found = set()
+    for child in children(pid):
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(child)
+        except OSError:
+            continue
+    return found
+
+
+def wait_gone(pid: int) -> bool:
+    """Wait until process ``pid`` has ended (it is no child of ours: poll /proc, no clock).
+
+    A process killed by the kernel can linger as a zombie until its new parent reaps it; a
+    zombie counts as ended.
+    """
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        os.sched_yield()

@@ -26,7 +26,7 @@ from dllm_kg.constants import GRAPH_IRI
 from dllm_kg.namespaces import PREFIXES
 from dllm_kg.pipeline import stored_graph
 from dllm_kg.query import KnowledgeGraph, load_graph, run_query, run_sparql
-from tests.serving import DLLM_KG, Server, query_workers, served
+from tests.serving import DLLM_KG, Server, query_workers, served, wait_gone
 
 #: A query with no end: a four-way cross product of the graph, filtered row by row.
 ENDLESS = (
@@ -435,10 +435,13 @@ def test_a_full_server_answers_503_at_once() -> None:
         assert first[0].status_code == 503
         assert first[0].text == "the server is full; try again shortly\n"
         assert first[0].headers["Retry-After"] == "1"
-        server.process.kill()
+        workers = query_workers(server.process.pid)
+        server.process.kill()  # SIGKILL: no clean-up of its own; its workers end with it
         for thread in threads:
             thread.join()
         assert len(first) == 1
+        for pid in workers:  # each was running an endless query
+            assert wait_gone(pid)
 
 
 def test_a_slow_client_holds_only_its_own_connection() -> None:

@@ -113,7 +113,7 @@ def json_ld(ntriples: bytes) -> bytes:
     quoted = _Quoted()
     nodes = []
     subject, node = "", {}
-    for line in ntriples.decode("utf-8").splitlines():
+    for line in ntriples.decode("utf-8").split("\n"):  # not splitlines: U+0085, U+2028 ...
         if not line or line.startswith("#"):
             continue
         this, predicate, rest = line.split(" ", 2)

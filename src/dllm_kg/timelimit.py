@@ -8,14 +8,33 @@ workers, :mod:`dllm_kg.workers`: it answers many clients from processes it start
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import threading
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+#: prctl(2)'s request that the kernel signal a process when its parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when the one that started it (``parent``) ends, so
+    that a query runs on in no orphan. Linux only; elsewhere, nothing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 class TimeLimitExceeded(Exception):
@@ -58,10 +77,11 @@ class ForkedRunner(Generic[T]):
             context = multiprocessing.get_context("fork")
             self._connection, child_end = context.Pipe()
             self._child = context.Process(
-                target=_answer_calls, args=(child_end, self._function), daemon=True
+                target=_answer_calls, args=(child_end, self._function, os.getpid()), daemon=True
             )
             self._child.start()
             child_end.close()
+            weakref.finalize(self, _end, self._child)  # a runner no one holds ends its child
         return self._connection
 
     def stop(self) -> None:
@@ -74,8 +94,34 @@ class ForkedRunner(Generic[T]):
         self._child = self._connection = None
 
 
-def _answer_calls(connection: Connection, function: Callable[..., object]) -> None:
-    """The child's life: answer calls until the pipe closes."""
+def close_inherited_pipes(keep: int) -> None:
+    """Close the pipes and sockets a forked child has from its parent, but ``keep``.
+
+    Otherwise the child holds them open: a process at their other end (a browser driver, a
+    server's client) never sees them close, and waits for ever. Files stay open: the store
+    reads them.
+    """
+    for entry in Path("/proc/self/fd").iterdir():
+        descriptor = int(entry.name)
+        if descriptor > 2 and descriptor != keep:
+            try:
+                target = os.readlink(entry)
+            except OSError:
+                continue
+            if target.startswith(("pipe:", "socket:")):
+                os.close(descriptor)
+
+
+def _end(child: BaseProcess) -> None:
+    if child.is_alive():
+        child.kill()
+        child.join()
+
+
+def _answer_calls(connection: Connection, function: Callable[..., object], parent: int) -> None:
+    """The child's life: answer calls until the pipe closes (or the parent ends)."""
+    end_with_parent(parent)
+    close_inherited_pipes(keep=connection.fileno())
     while True:
         try:
             args = connection.recv()

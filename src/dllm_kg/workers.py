@@ -9,8 +9,10 @@ workers from the server's event loop; :func:`answer` is what a worker does with 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import multiprocessing
+import os
 import signal
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,6 +26,7 @@ from dllm_kg.catalogue import calls_service, is_update
 from dllm_kg.constants import GRAPH_IRI
 from dllm_kg.namespaces import PREFIXES
 from dllm_kg.protocol import GRAPH_TYPES, READ_ONLY, RESULT_TYPES, ProtocolError, rdf_document
+from dllm_kg.timelimit import end_with_parent
 
 T = TypeVar("T")
 #: How long a new worker may take to open the store before the request fails.
@@ -156,8 +159,10 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
 # The worker processes --------------------------------------------------------------------------
 
 
-def _serve_jobs(store_path: str, limit: int, connection: Connection) -> None:
-    """A worker's life: open the store, then answer jobs until the pipe closes."""
+def _serve_jobs(store_path: str, limit: int, connection: Connection, parent: int) -> None:
+    """A worker's life: open the store, then answer jobs until the pipe closes (or the server
+    ends)."""
+    end_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     store = ox.Store.read_only(store_path)
     calls_service("ASK {}")  # loads rdflib's parser now, not in the first query's time
@@ -183,7 +188,7 @@ class _Worker:
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
         self.process = context.Process(
-            target=_serve_jobs, args=(store_path, limit, child), daemon=True
+            target=_serve_jobs, args=(store_path, limit, child, os.getpid()), daemon=True
         )
         self.process.start()
         child.close()
@@ -240,14 +245,13 @@ class QueryPool:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._waiting = 0
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> None:
         """Start the workers and wait until each has the store open."""
-        self._loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
         started = [self._new_worker() for _ in range(self._size)]
         for worker in started:
-            await self._loop.run_in_executor(self._threads, worker.wait_until_ready)
+            await loop.run_in_executor(self._threads, worker.wait_until_ready)
             self._idle.put_nowait(worker)
 
     async def answer(self, job: Job) -> Answer:
@@ -258,7 +262,9 @@ class QueryPool:
         """
         worker = await self._free_worker()
         done: Future[Answer] = self._threads.submit(worker.run, job, self.timeout)
-        done.add_done_callback(lambda _: self._release(worker))  # even if the request is gone
+        loop = asyncio.get_running_loop()
+        release = functools.partial(loop.call_soon_threadsafe, self._release, worker)
+        done.add_done_callback(lambda _: release())  # even if the request is gone
         return await asyncio.wrap_future(done)
 
     async def _free_worker(self) -> _Worker:
@@ -278,12 +284,12 @@ class QueryPool:
         return worker
 
     def _release(self, worker: _Worker) -> None:
-        """Give a worker back to the pool (from a worker thread); a stopped one is replaced."""
+        """Give a worker back to the pool; a stopped one is replaced. On the event loop's
+        thread: a worker ends with the thread that started it."""
         if not worker.alive():
             self._workers.discard(worker)
             worker = self._new_worker()
-        assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+        self._idle.put_nowait(worker)
 
     def close(self) -> None:
         """Stop every worker, also those answering a query."""

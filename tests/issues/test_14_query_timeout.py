@@ -22,7 +22,7 @@ from dllm_kg.query import (
     load_graph,
     run_query,
 )
-from tests.serving import DLLM_KG
+from tests.serving import DLLM_KG, children, wait_gone
 
 #: Endless on both engines: a three-way cross product of 5,045 triples, each row filtered.
 CROSS_PRODUCT = (
@@ -91,3 +91,19 @@ def test_a_query_under_the_limit_gives_what_it_gives_without_one(kg: KnowledgeGr
 def test_errors_raised_in_the_child_come_back_as_they_are(kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="syntax error at line 1"):
         kg.sparql("SELECT ?x WHERE { ?x ?p }", timeout=30)
+
+
+def test_the_query_process_ends_with_the_command_that_started_it() -> None:
+    """SIGKILL leaves the command no time to stop its child: the kernel ends the child."""
+    command = subprocess.Popen(
+        [str(DLLM_KG), "query", "-e", CROSS_PRODUCT, "--timeout", "600"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    child = None
+    while child is None:  # until the command has forked the query's process
+        child = next(iter(children(command.pid)), None)
+        os.sched_yield()
+    command.kill()
+    command.wait()
+    assert wait_gone(child)
