@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from dllm_kg.catalogue import QueryError, query_form
 from dllm_kg.constants import GRAPH_IRI
 from dllm_kg.errors import DllmKgError
+from dllm_kg.protocol import GRAPH_TYPES, RESULT_TYPES
 from dllm_kg.results import QueryResult, from_oxigraph_result
 
 #: Seconds to wait for a connection, and for each answer from it (not for a whole transfer).
@@ -35,17 +36,15 @@ _ACCEPT = {
     "CONSTRUCT": "application/n-triples",
     "DESCRIBE": "application/n-triples",
 }
+#: The answers read back: the formats dllm-kg serve writes (protocol.py), but CSV, which
+#: does not say what kind of term a value is.
 _RESULTS_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    media_type: results_format
+    for media_type, results_format in RESULT_TYPES.items()
+    if results_format is not ox.QueryResultsFormat.CSV
 }
-_GRAPH_FORMATS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' media type before RDF 1.1
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+#: N-Triples' media type before RDF 1.1 is text/plain.
+_GRAPH_FORMATS = {**GRAPH_TYPES, "text/plain": ox.RdfFormat.N_TRIPLES}
 _TAG = re.compile(r"<[^>]*>")
 
 

@@ -15,35 +15,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from dllm_kg import parse
 from dllm_kg.listfile import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_LINES, ListError
-from dllm_kg.namespaces import DLLM, PAPER
+from dllm_kg.namespaces import PAPER
 from dllm_kg.parse import parse_text
 from dllm_kg.pipeline import load
 from dllm_kg.records import Severity
+from tests.issues.lists import ARXIV, paper_list, titles, tree
 
 DLLM_KG = [sys.executable, "-m", "dllm_kg"]
-TABLE_I = "# I. Distributed LLMs\n\n| No. | Paper Title | Url | Code |\n|---|---|---|---|\n"
-ARXIV = "[Link](https://arxiv.org/abs/2401.{:05d})"
-#: Titles of the papers in a store, by paper IRI.
-TITLES = (
-    f"SELECT ?paper ?title WHERE {{ ?paper a <{DLLM.Paper}> "
-    "OPTIONAL { ?paper <http://purl.org/dc/terms/title> ?title } }"
-)
 #: The most memory (address space) a dllm-kg command run by these tests may take.
 MEMORY_LIMIT = 6 * 2**30
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every regular file below a folder, by relative path, with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.is_fifo()
-    }
 
 
 def limit_memory() -> None:
@@ -57,19 +41,6 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         command, capture_output=True, text=True, cwd=cwd, timeout=600, preexec_fn=limit_memory
     )
-
-
-def titles(store: ox.Store) -> dict[str, str | None]:
-    """Each paper's IRI and its title (None when it has none)."""
-    return {
-        row["paper"].value: row["title"].value if row["title"] is not None else None
-        for row in store.query(TITLES)
-    }
-
-
-def paper_list(*rows: str) -> str:
-    """A list of table I with the given rows."""
-    return TABLE_I + "".join(row + "\n" for row in rows)
 
 
 # --- Item 2: endless, special and huge input ----------------------------------------------

@@ -17,16 +17,16 @@ from __future__ import annotations
 import os
 import re
 
-import pyoxigraph as ox
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dllm_kg.constants import DEFAULT_SOURCE
 from dllm_kg.identifiers import slug
 from dllm_kg.listfile import ListError
-from dllm_kg.namespaces import DLLM, PAPER
+from dllm_kg.namespaces import PAPER
 from dllm_kg.parse import parse_file
 from dllm_kg.pipeline import load
+from tests.issues.lists import ARXIV, paper_list, titles
 
 #: Examples per property: few in CI, ten times more with DLLM_KG_HYPOTHESIS=long.
 SCALE = 10 if os.environ.get("DLLM_KG_HYPOTHESIS") == "long" else 1
@@ -36,28 +36,8 @@ PROPERTY = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-TABLE_I = "# I. Distributed LLMs\n\n| No. | Paper Title | Url | Code |\n|---|---|---|---|\n"
-ARXIV = "[Link](https://arxiv.org/abs/2401.{:05d})"
-#: Titles of the papers in a store, by paper IRI.
-TITLES = (
-    f"SELECT ?paper ?title WHERE {{ ?paper a <{DLLM.Paper}> "
-    "OPTIONAL { ?paper <http://purl.org/dc/terms/title> ?title } }"
-)
 #: A number, as the No. column holds it.
 NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
-
-
-def titles(store: ox.Store) -> dict[str, str | None]:
-    """Each paper's IRI and its title (None when it has none)."""
-    return {
-        row["paper"].value: row["title"].value if row["title"] is not None else None
-        for row in store.query(TITLES)
-    }
-
-
-def paper_list(*rows: str) -> str:
-    """A list of table I with the given rows."""
-    return TABLE_I + "".join(row + "\n" for row in rows)
 
 
 # --- Property-based tests -------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 
 from dllm_kg.pipeline import STAGES
 from tests.conftest import DATA
+from tests.issues.lists import tree
 
 #: Run the console script's `main` with a stop at one moment: the import of `typer` (while
 #: the command line loads), or one stage of the build.
@@ -75,15 +76,6 @@ def stopped_at(moment: str, signum: int, *args: str | Path) -> subprocess.Comple
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path, with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def test_ctrl_c_while_the_command_line_loads_is_one_line_and_exit_130() -> None:
     result = stopped_at("import", signal.SIGINT, "query", "--list")
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "dllm-kg: interrupted\n")
@@ -101,14 +93,22 @@ def earlier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def build_stopped(
+    earlier: Path, tmp_path: Path, stage: str, signum: int
+) -> tuple[Path, dict[str, bytes], subprocess.CompletedProcess[str]]:
+    """A copy of the earlier build folder, its files, and a build of LATER into it stopped by
+    ``signum`` at ``stage``."""
+    out = tmp_path / "dist"
+    subprocess.run(["cp", "-a", str(earlier), str(out)], check=True)
+    before = tree(out)
+    return out, before, stopped_at(stage, signum, "build", LATER, "-o", out)
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_ctrl_c_at_any_stage_of_a_build_leaves_the_earlier_output_as_it_was(
     stage: str, earlier: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "dist"
-    subprocess.run(["cp", "-a", str(earlier), str(out)], check=True)
-    before = tree(out)
-    result = stopped_at(stage, signal.SIGINT, "build", LATER, "-o", out)
+    out, before, result = build_stopped(earlier, tmp_path, stage, signal.SIGINT)
     assert result.returncode == 130
     assert result.stderr == "dllm-kg: interrupted\n"
     assert tree(out) == before  # every file, the manifest included; no staging left behind
@@ -118,10 +118,7 @@ def test_ctrl_c_at_any_stage_of_a_build_leaves_the_earlier_output_as_it_was(
 def test_a_build_killed_at_any_stage_leaves_the_earlier_output_and_the_next_build_completes(
     stage: str, earlier: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "dist"
-    subprocess.run(["cp", "-a", str(earlier), str(out)], check=True)
-    before = tree(out)
-    result = stopped_at(stage, signal.SIGKILL, "build", LATER, "-o", out)
+    out, before, result = build_stopped(earlier, tmp_path, stage, signal.SIGKILL)
     assert result.returncode == -signal.SIGKILL
     after = tree(out)
     assert {name: after[name] for name in before} == before
