@@ -54,9 +54,7 @@ def test_list_queries_reads_every_header() -> None:
         small.question == "Which models have at most a given number of parameters, smallest first?"
     )
     assert small.parameters == (
-        Parameter(
-            "budget", "1B", "size", "the largest parameter count to list (3B, 1.5B, 500M)"
-        ),
+        Parameter("budget", "1B", "size", "the largest parameter count to list (3B, 1.5B, 500M)"),
     )
     assert small.output == "?budget ?model ?label ?parameters ?exact ?huggingFaceId"
     assert small.notes[0].startswith("?exact is false where the list gives only an upper bound")
