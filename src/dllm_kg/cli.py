@@ -10,7 +10,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -739,7 +738,7 @@ def main(args: Sequence[str] | None = None) -> None:
     except typer.TyperException as error:
         print_error(usage_message(error))
         code = error.exit_code
-    except (KeyboardInterrupt, click.exceptions.Abort):  # Ctrl-C, as Python or click raise it
+    except KeyboardInterrupt:  # Ctrl-C before Typer's own handler (which answers exit 130)
         code = INTERRUPTED
     if code == INTERRUPTED:  # Typer answers Ctrl-C with this exit status, and says nothing
         errors.print("dllm-kg: interrupted", markup=False)
