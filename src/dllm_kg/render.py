@@ -74,8 +74,10 @@ PAPER_PAGE = 100
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: Above this many nodes the page hides edges while the view is dragged or zoomed.
 BIG_GRAPH = 1500
-#: Longest paper label drawn under a dot (the full title is in the side panel).
+#: Longest paper label drawn under a dot (the full title is in the side panel), and longest
+#: one drawn while the figure is shown smaller than its own size (more of them fit).
 LABEL_LENGTH = 34
+TAG_LENGTH = 16
 #: Labels smaller than this on screen (pixels) are not drawn.
 LABEL_THRESHOLD = 7
 #: Papers, models and repositories stand close together: the page draws their short labels
@@ -332,6 +334,10 @@ def pyvis_network(figure: nx.Graph, layout: Layout) -> Network:
         if kind is Kind.TECHNIQUE:
             size = technique_size(_paper_count(figure, node))
         extra: dict[str, object] = {"areas": list(data["areas"])} if "areas" in data else {}
+        if kind is Kind.PAPER and short_label(data["name"], TAG_LENGTH) != short_label(
+            data["name"]
+        ):
+            extra["tag"] = short_label(data["name"], TAG_LENGTH)
         if node in layout.on_ring:
             extra["ring"] = True
         drawn.add_node(

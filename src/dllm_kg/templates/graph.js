@@ -170,12 +170,14 @@ var dllm = (function () {
 
   // Labels of papers, models and repositories, which stand close together: each drawn at a
   // readable size on screen, under its node, only where it overlaps no label drawn before it
-  // (the selected node's first, then by number of links), so labels never overlap.
+  // (the selected node's first, then by number of links), so labels never overlap. While the
+  // figure is shown smaller than its own size, papers get their shorter tags: more fit.
   var crowdOrder = crowded.slice().sort(function (a, b) {
     return (neighbours.get(b).length - neighbours.get(a).length) || (a < b ? -1 : a > b ? 1 : 0);
   });
   var widths = new Map();  // each label's width at a font size of 100 px
   function labelWidth(ctx, id, text) {
+    id = id + "\n" + text;
     if (!widths.has(id)) {
       var font = ctx.font;
       ctx.font = "100px " + data.options.nodes.font.face;
@@ -241,16 +243,17 @@ var dllm = (function () {
     order.forEach(function (id, i) {
       if (hidden.get(id) || (i >= selected.length && selected.indexOf(id) >= 0)) { return; }
       var node = info.get(id);
+      var text = scale < 1 && node.tag && i >= selected.length ? node.tag : node.short;
       var p = network.canvasToDOM(positions[id]);
-      var half = labelWidth(ctx, id, node.short) * size / 200;
+      var half = labelWidth(ctx, id, text) * size / 200;
       var top = p.y + ((node.size || data.options.groups[node.group].size) * scale) + 2;
       var box = [p.x - half - 1, top, p.x + half + 1, top + size * 1.25];
       if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height || !taken.free(box)) {
         return;
       }
       taken.add(box);
-      ctx.strokeText(node.short, p.x, top);
-      ctx.fillText(node.short, p.x, top);
+      ctx.strokeText(text, p.x, top);
+      ctx.fillText(text, p.x, top);
       drawn += 1;
     });
     ctx.restore();
