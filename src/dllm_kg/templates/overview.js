@@ -38,6 +38,8 @@ var dllm = (function () {
     };
   });
 
+  // Where the page drew each node: Physics off puts every node back there.
+  var drawnAt = data.nodes.map(function (node) { return { id: node.id, x: node.x, y: node.y }; });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(edgeList);
   var container = document.getElementById("mynetwork");
@@ -107,7 +109,8 @@ var dllm = (function () {
   }
 
   function drawRegions(ctx) {
-    data.regions.forEach(function (region) {
+    data.regions.forEach(function (region) {  // none whose nodes are all hidden
+      if (region.nodes.every(function (id) { return !info.has(id) || hidden.get(id); })) { return; }
       ctx.beginPath();
       if (region.kind === "sector") {
         ctx.arc(0, 0, region.r1, region.a0, region.a1);
@@ -356,6 +359,13 @@ var dllm = (function () {
     if (state.technique) { focus(state.technique); } else { show(null); }
   });
   document.getElementById("reset").addEventListener("click", resetFilters);
+  // On a narrow screen the panel of legend, filters and numbers opens over the figure.
+  var panel = document.getElementById("panel");
+  panel.addEventListener("click", function () {
+    var open = panel.getAttribute("aria-expanded") !== "true";
+    panel.setAttribute("aria-expanded", String(open));
+    document.body.classList.toggle("panel-open", open);
+  });
   document.getElementById("fit").addEventListener("click", function () {
     viewMoved = false;
     fitFigure(true);
@@ -364,6 +374,11 @@ var dllm = (function () {
   physics.addEventListener("click", function () {
     var on = physics.getAttribute("aria-pressed") !== "true";
     network.setOptions({ physics: { enabled: on } });
+    if (!on) {  // back to the drawn layout: ring and areas where the page put them
+      network.stopSimulation();
+      nodes.update(drawnAt);
+      if (!viewMoved) { fitFigure(false); }
+    }
     physics.setAttribute("aria-pressed", String(on));
     physics.textContent = on ? "Physics: on" : "Physics: off";
   });
