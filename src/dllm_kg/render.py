@@ -520,6 +520,7 @@ def _overview_data(
             entry["size"] = technique_size(data["papers"])
             entry["areas"] = [index[area] for area in data["areas"]]
             entry["papers"] = sorted(paper_index[p] for p in members[node])
+            entry["narrower"] = [index[t] for t in tables.narrower[node]]
         else:
             entry["papers"] = in_area[node]
         if node in layout.on_ring:

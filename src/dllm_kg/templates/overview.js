@@ -241,9 +241,18 @@ var dllm = (function () {
       parts.push(section("Techniques", techniques.map(function (t) { return nodeButton(t); })));
     }
     parts.push(section("Link", node.links.map(function (url) { return anchor(url, url); })));
-    parts.push(paperSection("Papers", node.papers));
+    parts.push(paperSection("Papers", reach(node)));
     parts.forEach(function (part) { if (part) { details.appendChild(part); } });
     details.appendChild(el("p", id, "iri"));
+  }
+  // A technique's papers, those of its narrower techniques included (as the queries count).
+  function reach(node) {
+    if (node.group !== "technique" || !node.narrower.length) { return node.papers; }
+    var all = new Set(node.papers);
+    node.narrower.forEach(function (t) {
+      data.nodes[t].papers.forEach(function (p) { all.add(p); });
+    });
+    return Array.from(all).sort(function (a, b) { return a - b; });
   }
   function showPaper(index) {
     openPanel("paper", papers.names[index], null);
@@ -261,7 +270,7 @@ var dllm = (function () {
     var node = info.get(params.node);
     var box = container.getBoundingClientRect();
     tooltip.replaceChildren(el("strong", node.name),
-                            el("span", kindNames[node.group] + " · " + node.papers.length + " papers", "kind"));
+                            el("span", kindNames[node.group] + " · " + reach(node).length + " papers", "kind"));
     tooltip.style.left = Math.round(box.left + params.pointer.DOM.x + 14) + "px";
     tooltip.style.top = Math.round(box.top + params.pointer.DOM.y + 14) + "px";
     tooltip.hidden = false;
@@ -349,7 +358,7 @@ var dllm = (function () {
   });
   var techniqueSelect = document.getElementById("technique-filter");
   ofKind("technique").sort(byName).forEach(function (id) {
-    var option = el("option", info.get(id).name + " (" + info.get(id).papers.length + ")");
+    var option = el("option", info.get(id).name + " (" + reach(info.get(id)).length + ")");
     option.value = id;
     techniqueSelect.appendChild(option);
   });
