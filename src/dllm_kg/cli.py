@@ -209,7 +209,8 @@ def print_proposal(proposal: Proposal) -> None:
         names = printable(", ".join(sorted(found)) or "-")
         console.print(Text.assemble((f"{kind}s", "bold"), f": {names}"))
         for target, why in sorted(found.items()):
-            console.print(printable(f"  {target}  <- {'; '.join(why)}"), markup=False)
+            line = printable(f"  {target}  <- {'; '.join(why)}")
+            console.print(line, markup=False, soft_wrap=True)
 
 
 def print_evaluation(evaluation: TaggerEvaluation) -> None:

@@ -242,3 +242,16 @@ def test_build_and_check_print_no_trailing_whitespace(maintained: Path) -> None:
         runs[1].stdout.splitlines()[0] == f"dllm-kg build {deep.relative_to(maintained)}/README.md"
     )
     assert runs[1].stdout.splitlines()[-1] == f"wrote 7 files to {deep / 'out'}/"
+
+
+def test_tag_prints_each_proposal_on_one_line(tmp_path: Path) -> None:
+    done = dllm_kg(
+        "tag", "Personalized Federated Learning for Medical Question Answering", cwd=tmp_path
+    )
+    assert done.stdout.splitlines() == [
+        "techniques: personalized-federated-learning",
+        "  personalized-federated-learning  <- personalized federated; Personalized federated "
+        "learning",
+        "models: -",
+        "tasks: -",
+    ]
