@@ -134,6 +134,7 @@ def build_command(
 
     The build runs the checks of `dllm-kg check` and prints their summary.
     """
+    from dllm_kg.listfile import shown_list_path
     from dllm_kg.pipeline import build
     from dllm_kg.records import Severity
 
@@ -143,7 +144,7 @@ def build_command(
             result = build(source, out, label=label, strict=strict, on_stage=on_stage)
     except DllmKgError as error:
         fail(str(error))
-    print_summary(result, out)
+    print_summary(result, out, shown_list_path(source))
     if strict and not result.conforms:
         violations = len(result.findings_of(Severity.VIOLATION))
         fail(f"{violations} violations; nothing written (--strict)", code=1)
@@ -171,23 +172,34 @@ STAGE_NAMES = {
 }
 
 
-def print_summary(result: BuildResult, out: Path) -> None:
-    """One screen: what was read and made, the findings, and where the files are."""
-    from dllm_kg.validate import summary
+def print_summary(result: BuildResult, out: Path, path: str) -> None:
+    """One screen: what was read and made, the findings, and where the files are.
 
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_row("rows read", str(result.parsed.rows))
-    table.add_row("papers", str(result.count("Paper")))
-    table.add_row("models", f"{result.count('Model')} ({len(result.parsed.models)} listed)")
-    table.add_row("repositories", str(result.count("Repository")))
-    table.add_row("triples", str(len(result.store)))
-    table.add_row("findings", summary(result.findings))
-    console.print(Text.assemble(("dllm-kg build", "bold"), " ", printable(result.parsed.source)))
-    console.print(table)
+    :param path: the list's path as the user opens it.
+    """
+    from dllm_kg.validate import TAGGED_CODE, summary
+
+    rows = {
+        "rows read": str(result.parsed.rows),
+        "papers": str(result.count("Paper")),
+        "models": f"{result.count('Model')} ({len(result.parsed.models)} listed)",
+        "repositories": str(result.count("Repository")),
+        "triples": str(len(result.store)),
+        "findings": summary(result.findings),
+    }
+    tagged = sum(finding.code == TAGGED_CODE for finding in result.findings)
+    if tagged:
+        papers = f"{tagged} paper{'' if tagged == 1 else 's'}"
+        rows["tagged"] = f"{papers} by the title tagger, not by a curator: confirm them"
+    width = max(map(len, rows))
+    console.print(Text.assemble(("dllm-kg build", "bold"), " ", printable(path)), soft_wrap=True)
+    for name, value in rows.items():
+        console.print(f"  {name:<{width}}  {value}", markup=False, soft_wrap=True)
     if result.findings:
         console.print("  `dllm-kg check` on the same list names each one", markup=False)
     if result.files:
-        console.print(f"wrote {len(result.files)} files to {out}/")
+        wrote = printable(f"wrote {len(result.files)} files to {out}/")
+        console.print(wrote, markup=False, soft_wrap=True)
 
 
 #: The examples at the end of `dllm-kg check --help`.
@@ -216,6 +228,7 @@ def check_command(
 
     Exit status: 0 no violation (warnings and infos may remain), 1 violations, 2 unreadable list.
     """
+    from dllm_kg.listfile import shown_list_path
     from dllm_kg.pipeline import check
     from dllm_kg.validate import render_report
 
@@ -223,9 +236,9 @@ def check_command(
         result = check(source, label=str(source) if source else None)
     except DllmKgError as error:
         fail(str(error))
-    text = render_report(
-        report_format, result.conforms, result.report, result.findings, result.parsed.source
-    )
+    findings, name = result.findings, result.parsed.source
+    path = shown_list_path(source)
+    text = render_report(report_format, result.conforms, result.report, findings, name, path)
     write_exactly(printable(text) if report_format is ReportFormat.TEXT else text)
     raise typer.Exit(0 if result.conforms else 1)
 
@@ -237,17 +250,29 @@ def tag_command(
         bool, typer.Option("--evaluate", help="Score the tagger on held-out curated papers.")
     ] = False,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    draft: Annotated[
+        Path | None,
+        typer.Option(
+            "--draft",
+            metavar="LIST",
+            help="Print draft entries of data/annotations.yaml for the papers of LIST that "
+            "have no curated annotation, to check and send to dllm-kg.",
+        ),
+    ] = None,
 ) -> None:
     """Propose techniques, models and tasks for a title, or measure the tagger."""
-    from dllm_kg.curate import evaluate_tagger, load_tagger
+    from dllm_kg.curate import draft_annotations, evaluate_tagger, load_tagger
+    from dllm_kg.parse import parse_file
 
     try:
         if evaluate:
             print_evaluation(evaluate_tagger(folds))
+        elif draft:
+            write_exactly(draft_annotations(parse_file(draft, str(draft))))
         elif title:
             print_proposal(load_tagger().propose(title))
         else:
-            fail("give a TITLE to tag, or --evaluate")
+            fail("give a TITLE to tag, or --draft LIST, or --evaluate")
     except DllmKgError as error:
         fail(str(error))
 
@@ -259,7 +284,8 @@ def print_proposal(proposal: Proposal) -> None:
         names = printable(", ".join(sorted(found)) or "-")
         console.print(Text.assemble((f"{kind}s", "bold"), f": {names}"))
         for target, why in sorted(found.items()):
-            console.print(printable(f"  {target}  <- {'; '.join(why)}"), markup=False)
+            line = printable(f"  {target}  <- {'; '.join(why)}")
+            console.print(line, markup=False, soft_wrap=True)
 
 
 def print_evaluation(evaluation: TaggerEvaluation) -> None:
