@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from dllm_kg.pipeline import load
+from dllm_kg.query import KnowledgeGraph, run_query
 from dllm_kg.render import OVERVIEW_PAPERS, render_page
 from dllm_kg.render import PAPER_PAGE as RENDER_PAGE
 from dllm_kg.stats import Kind, connection_graph, figure_stats, neighbours_of, nodes_of
@@ -310,6 +311,7 @@ def overview_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
 @pytest.fixture(scope="module")
 def overview_figure(overview_store: ox.Store) -> nx.Graph:
     figure = connection_graph(overview_store)
+    figure.graph["store"] = overview_store
     assert len(nodes_of(figure, Kind.PAPER)) > OVERVIEW_PAPERS
     return figure
 
@@ -324,16 +326,26 @@ def overview(
 
 
 def busiest_technique(figure: nx.Graph) -> tuple[str, list[str]]:
-    """The technique with most papers, and their titles in the page's order (by name)."""
+    """The technique with most direct papers, and the titles of its papers in the page's order
+    (by name): those of narrower techniques included, as ``papers-by-technique`` finds them."""
     technique = max(
         nodes_of(figure, Kind.TECHNIQUE),
         key=lambda t: (len(neighbours_of(figure, t, Kind.PAPER)), t),
     )
-    papers = sorted(
-        neighbours_of(figure, technique, Kind.PAPER),
-        key=lambda p: (figure.nodes[p]["name"].lower(), p),
-    )
-    return technique, [figure.nodes[p]["name"] for p in papers]
+    return technique, titles_of(figure, reach_of(figure, technique))
+
+
+def reach_of(figure: nx.Graph, technique: str) -> set[str]:
+    """A technique's papers by the canned query (narrower techniques included)."""
+    store = figure.graph["store"]
+    key = technique.rsplit("/", 1)[1]
+    rows = run_query(KnowledgeGraph(store), "papers-by-technique", {"technique": key}).records()
+    return {row["paper"] for row in rows}
+
+
+def titles_of(figure: nx.Graph, papers: set[str]) -> list[str]:
+    ordered = sorted(papers, key=lambda p: (figure.nodes[p]["name"].lower(), p))
+    return [figure.nodes[p]["name"] for p in ordered]
 
 
 def listed_papers(page: object) -> list[str]:
@@ -367,7 +379,7 @@ def test_clicking_a_technique_lists_its_papers(overview: Opened, overview_figure
     page.click("#details button.more")
     assert listed_papers(page) == titles[: 2 * RENDER_PAGE]
     first = sorted(
-        neighbours_of(overview_figure, technique, Kind.PAPER),
+        reach_of(overview_figure, technique),
         key=lambda p: (overview_figure.nodes[p]["name"].lower(), p),
     )[0]
     links = page.eval_on_selector_all(
@@ -387,7 +399,7 @@ def test_searching_a_technique_or_a_paper_shows_it(
     page.press("#search", "Enter")
     page.wait_for_selector(f'body[data-selected="{technique}"]', state="attached")
     assert listed_papers(page) == titles[:RENDER_PAGE]
-    paper = titles[-1]
+    paper = titles_of(overview_figure, neighbours_of(overview_figure, technique, Kind.PAPER))[-1]
     page.fill("#search", paper)
     button = page.locator("#results button[data-paper]").first
     assert button.text_content().startswith(paper)
@@ -413,3 +425,16 @@ def test_choosing_a_technique_shows_it_alone_with_its_papers(
     page.click("#reset")
     assert overview.visible("technique") == set(nodes_of(overview_figure, Kind.TECHNIQUE))
     assert overview.errors() == []
+
+
+def test_overview_counts_narrower_techniques_like_the_query(
+    overview: Opened, overview_figure: nx.Graph
+) -> None:
+    options = overview.page.eval_on_selector_all(
+        "#technique-filter option", "os => os.map(o => [o.value, o.textContent])"
+    )
+    counts = {value: int(text.rsplit("(", 1)[1][:-1]) for value, text in options if value}
+    expected = {t: len(reach_of(overview_figure, t)) for t in counts}
+    assert counts == expected
+    assert any(n > len(neighbours_of(overview_figure, t, Kind.PAPER)) for t, n in counts.items())
+    assert "narrower techniques" in overview.page.text_content("#technique-note")

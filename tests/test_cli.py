@@ -1,5 +1,6 @@
 """The command line: what a user types and what it prints."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ import pyoxigraph as ox
 from typer.testing import CliRunner
 
 from dllm_kg.cli import app
+from dllm_kg.constants import DEFAULT_SOURCE
 
 from .conftest import DATA
 
@@ -23,7 +25,10 @@ def summary_of(output: str) -> dict[str, str]:
 def test_build_prints_a_one_screen_summary(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "dllm-kg build awesome-distributed-LLM.md"
+    # The list as the user opens it from here (#15): data/ of the checkout, else absolute.
+    listed = os.path.realpath(DEFAULT_SOURCE)
+    shown = os.path.relpath(listed) if Path(listed).is_relative_to(Path.cwd()) else listed
+    assert result.output.splitlines()[0] == f"dllm-kg build {shown}"
     summary = summary_of(result.output)
     assert summary == {
         "rows read": "135",
@@ -44,7 +49,8 @@ def test_build_of_my_own_list(tmp_path: Path) -> None:
     source = DATA / "custom-list.md"
     result = runner.invoke(app, ["build", str(source), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == f"dllm-kg build {source}"
+    shown = os.path.relpath(source) if source.is_relative_to(Path.cwd()) else str(source)
+    assert result.output.splitlines()[0] == f"dllm-kg build {shown}"
     summary = summary_of(result.output)
     assert (summary["rows read"], summary["papers"]) == ("10", "5")
     assert summary["models"] == "16 (3 listed)"

@@ -31,10 +31,10 @@ def assert_one_line_error(err: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["query", "x", "--format", "bad"], "'bad' is not one of 'table', 'csv', 'tsv', 'json'"),
-        (["query", "x", "--engine", "bad"], "'bad' is not one of 'rdflib', 'oxigraph'"),
+        (["query", "x", "--format", "bad"], "--format takes table, csv, tsv or json, not 'bad'"),
+        (["query", "x", "--engine", "bad"], "--engine takes rdflib or oxigraph, not 'bad'"),
         (["query", "--source"], "'--source' requires an argument"),
-        (["stats", "--top", "0"], "Invalid value for '--top'"),
+        (["stats", "--top", "0"], "--top takes 1 or more, not '0'"),
         (["build", "a.md", "b.md"], "unexpected extra argument"),
         (["--bogus"], "No such option: --bogus (see 'dllm-kg --help')"),
         (["nocmd"], "No such command 'nocmd' (see 'dllm-kg --help')"),
@@ -105,7 +105,7 @@ def test_a_remote_context_inside_an_array_is_not_fetched(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["query", "x", "--format", "bad"], "Invalid value for '--format' / '-f'"),
+        (["query", "x", "--format", "bad"], "--format takes table, csv, tsv or json"),
         (["query", "papers-in-area", "--source", str(DATA / "cli-bad-syntax.ttl")], "line 3: "),
         (["query", "papers-in-area", "--source", str(DATA / "cli-json-string.jsonld")], "JSON-LD"),
         (["build", "--strict", "-o", "{tmp}/afile"], "afile is a file, not a folder"),

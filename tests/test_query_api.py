@@ -54,7 +54,7 @@ def test_list_queries_reads_every_header() -> None:
         small.question == "Which models have at most a given number of parameters, smallest first?"
     )
     assert small.parameters == (
-        Parameter("budget", "1000000000", "integer", "the largest parameter count to list"),
+        Parameter("budget", "1B", "size", "the largest parameter count to list (3B, 1.5B, 500M)"),
     )
     assert small.output == "?budget ?model ?label ?parameters ?exact ?huggingFaceId"
     assert small.notes[0].startswith("?exact is false where the list gives only an upper bound")
@@ -183,7 +183,7 @@ def test_injection_through_an_integer_parameter_is_refused(
     bundled_kg: KnowledgeGraph, attempt: str
 ) -> None:
     with pytest.raises(QueryError, match="takes a whole number"):
-        bundled_kg.run("small-models", budget=attempt)
+        bundled_kg.run("technique-co-occurrence", min_papers=attempt)
 
 
 @pytest.mark.parametrize(

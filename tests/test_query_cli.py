@@ -28,7 +28,7 @@ def query(*args: str) -> tuple[int, str, str]:
 def test_list_prints_one_line_per_query_name_first() -> None:
     code, out, _ = query("--list")
     assert code == 0
-    lines = out.splitlines()
+    lines = [line for line in out.splitlines() if not line.startswith(" ")]  # not parameters
     assert len(lines) == len(list_queries())
     for line, canned in zip(lines, list_queries(), strict=True):
         name, title = line.split(maxsplit=1)
@@ -38,8 +38,8 @@ def test_list_prints_one_line_per_query_name_first() -> None:
 def test_a_canned_query_as_a_table() -> None:
     code, out, _ = query("papers-by-model", "--param", "model=Flamingo")
     assert code == 0
-    assert "model:flamingo" in out and "paper:flamingo-a-" in out  # rich cuts long cells
-    assert out.rstrip().endswith("1 rows")
+    assert "paper:flamingo-a-" in out  # rich folds long cells
+    assert out.rstrip().endswith("1 row; model = model:flamingo")  # the parameter, said once
 
 
 def test_formats_csv_tsv_json() -> None:
@@ -116,8 +116,8 @@ def test_another_list_and_an_exported_graph(tmp_path: Path) -> None:
         (["nope"], "no canned query 'nope'"),
         (["papers-by-model", "-p", "modle=CLIP"], "papers-by-model has no parameter 'modle'"),
         (["papers-by-model", "-p", "model"], "--param takes KEY=VALUE, not 'model'"),
-        (["small-models", "-p", "budget=1e9"], "parameter budget takes a whole number"),
-        (["small-models", "-p", "budget=1; DROP ALL"], "parameter budget takes a whole number"),
+        (["small-models", "-p", "budget=1e9"], "parameter budget takes a parameter count"),
+        (["small-models", "-p", "budget=1; DROP ALL"], "parameter budget takes a parameter count"),
         (["papers-by-technique", "-p", "technique=}} ; DROP"], "no technique '}} ; DROP'"),
         (["-e", "SELECT ?x WHERE { ?x ?p }", "-p", "x=1"], "-e takes no --param"),
         (["-e", "SELECT ?x WHERE {\n ?x ?p }"], "query -e: syntax error at line 2"),

@@ -37,6 +37,7 @@ class QueryError(DllmKgError):
 KINDS: dict[str, str] = {
     "literal": "any text, bound as a plain string",
     "integer": "a whole number",
+    "size": "a parameter count, as the list writes it (3B, 1.5B, 500M, 7b) or in full",
     "boolean": "true or false",
     "iri": "an absolute IRI",
     "technique": "a technique: its label, id (lora) or IRI",
@@ -227,7 +228,9 @@ def find_query(name_or_path: str | Path, directory: Path = QUERIES_DIR) -> Canne
     if isinstance(name_or_path, Path) or text.endswith((".rq", ".sparql")) or "/" in text:
         path = Path(text)
         if not path.is_file():
-            raise QueryError(f"{text}: no such file")
+            canned = directory / path.name
+            hint = f"; the canned query {path.stem} goes by its name" if canned.is_file() else ""
+            raise QueryError(f"{text}: no such file{hint}")
         return read_query_file(path)
     return get_query(text, directory)
 

@@ -6,14 +6,15 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
 from dllm_kg.errors import INTERRUPTED, DllmKgError
@@ -22,23 +23,79 @@ from dllm_kg.options import QUERY_TIMEOUT, Engine, Format, ReportFormat, Setting
 # Each command imports the stages it runs when it runs, so that `dllm-kg --help` and
 # `dllm-kg query` start fast (pyshacl, networkx, pyvis and markdown-it load only when needed).
 if TYPE_CHECKING:
+    from typer._click.core import Parameter
+
+    from dllm_kg.catalogue import CannedQuery
     from dllm_kg.curate import TaggerEvaluation
     from dllm_kg.pipeline import BuildResult
     from dllm_kg.results import QueryResult
     from dllm_kg.stats import Stats
     from dllm_kg.tagger import Proposal, Scores
 
+
+class _Command(TyperCommand):
+    """A command whose help shows no type for a flag (Typer writes ``<bool>``)."""
+
+    def get_params(self, ctx: typer.Context) -> list[Parameter]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    """The command group, whose help shows no type for a flag either."""
+
+    command_class = _Command
+
+    def get_params(self, ctx: typer.Context) -> list[Parameter]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+def _untyped_flags(params: list[Parameter]) -> list[Parameter]:
+    """The parameters, each flag (``--strict``, ``--help``) with an empty type in the help."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
 app = typer.Typer(
+    cls=_Group,
     help="The awesome-distributed-LLM list as a knowledge graph.",
+    epilog=(
+        "Examples:\n"
+        "  dllm-kg build                   build dist/ from the bundled list\n"
+        "  dllm-kg check my-list.md        name each defect of a list by file and line\n"
+        "  dllm-kg query --list            the canned queries and their parameters\n"
+        "  dllm-kg query small-models -p budget=3B\n"
+        "  dllm-kg serve                   a SPARQL endpoint and a query page\n\n"
+        "`dllm-kg COMMAND -h` tells more about each command."
+    ),
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
 
+def _print_version(wanted: bool) -> None:
+    """``--version``: the installed package's version, then exit."""
+    if wanted:
+        typer.echo(f"dllm-kg {version('dllm-kg')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _group() -> None:
+def _group(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
     """Turn the list into linked data, check it, query it and draw it."""
 
 
@@ -51,7 +108,16 @@ SourceArgument = Annotated[
 ]
 
 
-@app.command("build")
+#: The examples at the end of `dllm-kg build --help`.
+BUILD_EXAMPLES = """Examples:
+  dllm-kg build                        the bundled list into dist/
+  dllm-kg build my-list.md -o site     another list, another folder
+  dllm-kg build --strict               exit 1 and write nothing on a violation
+
+A build replaces only the files it wrote; anything else in the folder stays."""
+
+
+@app.command("build", cls=_Command, epilog=BUILD_EXAMPLES)
 def build_command(
     source: SourceArgument = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = EXPORTS_DIR,
@@ -68,6 +134,7 @@ def build_command(
 
     The build runs the checks of `dllm-kg check` and prints their summary.
     """
+    from dllm_kg.listfile import shown_list_path
     from dllm_kg.pipeline import build
     from dllm_kg.records import Severity
 
@@ -77,7 +144,7 @@ def build_command(
             result = build(source, out, label=label, strict=strict, on_stage=on_stage)
     except DllmKgError as error:
         fail(str(error))
-    print_summary(result, out)
+    print_summary(result, out, shown_list_path(source))
     if strict and not result.conforms:
         violations = len(result.findings_of(Severity.VIOLATION))
         fail(f"{violations} violations; nothing written (--strict)", code=1)
@@ -105,26 +172,46 @@ STAGE_NAMES = {
 }
 
 
-def print_summary(result: BuildResult, out: Path) -> None:
-    """One screen: what was read and made, the findings, and where the files are."""
-    from dllm_kg.validate import summary
+def print_summary(result: BuildResult, out: Path, path: str) -> None:
+    """One screen: what was read and made, the findings, and where the files are.
 
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_row("rows read", str(result.parsed.rows))
-    table.add_row("papers", str(result.count("Paper")))
-    table.add_row("models", f"{result.count('Model')} ({len(result.parsed.models)} listed)")
-    table.add_row("repositories", str(result.count("Repository")))
-    table.add_row("triples", str(len(result.store)))
-    table.add_row("findings", summary(result.findings))
-    console.print(Text.assemble(("dllm-kg build", "bold"), " ", printable(result.parsed.source)))
-    console.print(table)
+    :param path: the list's path as the user opens it.
+    """
+    from dllm_kg.validate import TAGGED_CODE, summary
+
+    rows = {
+        "rows read": str(result.parsed.rows),
+        "papers": str(result.count("Paper")),
+        "models": f"{result.count('Model')} ({len(result.parsed.models)} listed)",
+        "repositories": str(result.count("Repository")),
+        "triples": str(len(result.store)),
+        "findings": summary(result.findings),
+    }
+    tagged = sum(finding.code == TAGGED_CODE for finding in result.findings)
+    if tagged:
+        papers = f"{tagged} paper{'' if tagged == 1 else 's'}"
+        rows["tagged"] = f"{papers} by the title tagger, not by a curator: confirm them"
+    width = max(map(len, rows))
+    console.print(Text.assemble(("dllm-kg build", "bold"), " ", printable(path)), soft_wrap=True)
+    for name, value in rows.items():
+        console.print(f"  {name:<{width}}  {value}", markup=False, soft_wrap=True)
     if result.findings:
         console.print("  `dllm-kg check` on the same list names each one", markup=False)
     if result.files:
-        console.print(f"wrote {len(result.files)} files to {out}/")
+        wrote = printable(f"wrote {len(result.files)} files to {out}/")
+        console.print(wrote, markup=False, soft_wrap=True)
 
 
-@app.command("check")
+#: The examples at the end of `dllm-kg check --help`.
+CHECK_EXAMPLES = """Examples:
+  dllm-kg check                        the bundled list
+  dllm-kg check README.md              your copy of the list
+  dllm-kg check -f json > report.json  the findings, for a script
+
+`dllm-kg build` runs the same checks and prints their summary."""
+
+
+@app.command("check", cls=_Command, epilog=CHECK_EXAMPLES)
 def check_command(
     source: SourceArgument = None,
     report_format: Annotated[
@@ -141,6 +228,7 @@ def check_command(
 
     Exit status: 0 no violation (warnings and infos may remain), 1 violations, 2 unreadable list.
     """
+    from dllm_kg.listfile import shown_list_path
     from dllm_kg.pipeline import check
     from dllm_kg.validate import render_report
 
@@ -148,31 +236,43 @@ def check_command(
         result = check(source, label=str(source) if source else None)
     except DllmKgError as error:
         fail(str(error))
-    text = render_report(
-        report_format, result.conforms, result.report, result.findings, result.parsed.source
-    )
+    findings, name = result.findings, result.parsed.source
+    path = shown_list_path(source)
+    text = render_report(report_format, result.conforms, result.report, findings, name, path)
     write_exactly(printable(text) if report_format is ReportFormat.TEXT else text)
     raise typer.Exit(0 if result.conforms else 1)
 
 
-@app.command("tag")
+@app.command("tag", cls=_Command)
 def tag_command(
     title: Annotated[str | None, typer.Argument(help="A paper title to tag.")] = None,
     evaluate: Annotated[
         bool, typer.Option("--evaluate", help="Score the tagger on held-out curated papers.")
     ] = False,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    draft: Annotated[
+        Path | None,
+        typer.Option(
+            "--draft",
+            metavar="LIST",
+            help="Print draft entries of data/annotations.yaml for the papers of LIST that "
+            "have no curated annotation, to check and send to dllm-kg.",
+        ),
+    ] = None,
 ) -> None:
     """Propose techniques, models and tasks for a title, or measure the tagger."""
-    from dllm_kg.curate import evaluate_tagger, load_tagger
+    from dllm_kg.curate import draft_annotations, evaluate_tagger, load_tagger
+    from dllm_kg.parse import parse_file
 
     try:
         if evaluate:
             print_evaluation(evaluate_tagger(folds))
+        elif draft:
+            write_exactly(draft_annotations(parse_file(draft, str(draft))))
         elif title:
             print_proposal(load_tagger().propose(title))
         else:
-            fail("give a TITLE to tag, or --evaluate")
+            fail("give a TITLE to tag, or --draft LIST, or --evaluate")
     except DllmKgError as error:
         fail(str(error))
 
@@ -184,7 +284,8 @@ def print_proposal(proposal: Proposal) -> None:
         names = printable(", ".join(sorted(found)) or "-")
         console.print(Text.assemble((f"{kind}s", "bold"), f": {names}"))
         for target, why in sorted(found.items()):
-            console.print(printable(f"  {target}  <- {'; '.join(why)}"), markup=False)
+            line = printable(f"  {target}  <- {'; '.join(why)}")
+            console.print(line, markup=False, soft_wrap=True)
 
 
 def print_evaluation(evaluation: TaggerEvaluation) -> None:
@@ -220,7 +321,18 @@ def _scores(scores: Scores) -> tuple[str, str, str, str]:
     )
 
 
-@app.command("query")
+#: The examples at the end of `dllm-kg query --help` (a test runs each).
+QUERY_EXAMPLES = """Examples:
+  dllm-kg query --list
+  dllm-kg query papers-by-technique -p technique=LoRA
+  dllm-kg query small-models -p budget=3B -f csv
+  dllm-kg query describe-paper -p paper="Visual Instruction Tuning"
+  dllm-kg query -e 'SELECT ?t WHERE { ?p dllm:isSurvey true ; dcterms:title ?t }'
+
+docs/queries.md shows each canned query with an example answer."""
+
+
+@app.command("query", cls=_Command, epilog=QUERY_EXAMPLES)
 def query_command(
     query: Annotated[
         str | None,
@@ -283,12 +395,13 @@ def query_command(
     limit = timeout or None  # 0: no limit
 
     if show_list:
-        queries = list_queries()
-        width = max(len(q.name) for q in queries)
-        for canned in queries:
-            typer.echo(f"{canned.name:<{width}}  {canned.title}")
+        if query is not None or expression is not None:
+            fail("--list takes no query NAME or -e SPARQL")
+        print_queries(list_queries())
         return
-    if (query is None) == (expression is None):
+    if query is not None and expression is not None:
+        fail("give a query NAME or FILE.rq, or -e SPARQL, not both")
+    if query is None and expression is None:
         fail("give a query NAME or FILE.rq, or -e SPARQL, or --list")
     check_endpoint_options(endpoint, graph, source, engine)
 
@@ -299,6 +412,7 @@ def query_command(
             endpoint=endpoint, graph_iri=GRAPH_IRI if graph is None else graph or None
         )
 
+    parameters: list[str] = []
     try:
         params = parse_assignments(param or [])
         if expression is not None:
@@ -310,6 +424,7 @@ def query_command(
             canned = find_query(query)
             for name in params:
                 canned.parameter(name)  # an unknown name fails before the graph is built
+            parameters = [parameter.name for parameter in canned.parameters]
             kg = graph_to_ask()
             result = run_query(kg, canned, params, engine, limit)
     except QueryTimeout as error:
@@ -317,7 +432,25 @@ def query_command(
     except DllmKgError as error:
         fail(str(error))
     errors.print(printable(f"graph: {kg.origin}"), markup=False, style="dim", soft_wrap=True)
-    print_result(result, output_format)
+    print_result(result, output_format, parameters)
+
+
+def print_queries(queries: Sequence[CannedQuery]) -> None:
+    """``query --list``: each query's name and title, and under it a line per parameter, as
+    ``-p`` takes it (its kind as the placeholder), with its default."""
+    width = max(len(q.name) for q in queries)
+    for canned in queries:
+        typer.echo(f"{canned.name:<{width}}  {canned.title}")
+        for parameter in canned.parameters:
+            placeholder = PLACEHOLDERS.get(parameter.kind, parameter.kind.upper())
+            typer.echo(
+                f"{'':<{width}}    -p {parameter.name}={placeholder}  "
+                f"(default: {parameter.default})"
+            )
+
+
+#: How ``query --list`` writes a parameter's kind, where not in upper case (``TECHNIQUE``).
+PLACEHOLDERS = {"literal": "TEXT", "boolean": "true|false"}
 
 
 def check_endpoint_options(
@@ -332,20 +465,52 @@ def check_endpoint_options(
         fail(f"--endpoint and --engine {engine.value} do not go together: it runs its own engine")
 
 
-def print_result(result: QueryResult, output_format: Format) -> None:
-    """Rows as a table, CSV, TSV or SPARQL JSON; triples as Turtle; ASK as true or false."""
+def print_result(
+    result: QueryResult, output_format: Format, parameters: Sequence[str] = ()
+) -> None:
+    """Rows as a table, CSV, TSV or SPARQL JSON; triples as Turtle; ASK as true or false.
+
+    :param parameters: the query's parameters, whose columns the table says once.
+    """
     if result.triples is not None or output_format is not Format.TABLE:
         write_exactly(result.serialize(output_format))
     elif result.boolean is not None:
         typer.echo("true" if result.boolean else "false")
     else:
-        table = Table(*result.variables, caption=f"{len(result)} rows", caption_justify="left")
-        for row in result.table():
-            table.add_row(*(Text(printable(cell)) for cell in row))
-        console.print(table)
+        print_table(result, parameters)
 
 
-@app.command("push")
+def print_table(result: QueryResult, parameters: Sequence[str] = ()) -> None:
+    """Rows as a table that fits the terminal: IRIs short (prefixed names, GitHub URLs), long
+    words folded rather than cut, numbers to the right; a parameter's column, the same in
+    every row, is said once, under the table."""
+    from dllm_kg.results import is_number, readable
+
+    rows = result.rows or []
+    cells = [[printable(readable(term)) for term in row] for row in rows]
+    said_once = [
+        column
+        for column, name in enumerate(result.variables)
+        if name in parameters and cells and len({row[column] for row in cells}) == 1
+    ]
+    caption = "; ".join(
+        [
+            f"{len(result)} {'row' if len(result) == 1 else 'rows'}",
+            *(f"{result.variables[c]} = {cells[0][c]}" for c in said_once),
+        ]
+    )
+    table = Table(caption=caption, caption_justify="left")
+    shown = [column for column in range(len(result.variables)) if column not in said_once]
+    for column in shown:
+        numbers = rows and all(is_number(row[column]) for row in rows if row[column] is not None)
+        justify = "right" if numbers else "left"
+        table.add_column(result.variables[column], justify=justify, overflow="fold")
+    for row in cells:
+        table.add_row(*(Text(row[column]) for column in shown))
+    console.print(table)
+
+
+@app.command("push", cls=_Command)
 def push_command(
     store_url: Annotated[
         str,
@@ -371,8 +536,10 @@ def push_command(
         ),
     ] = GRAPH_IRI,
 ) -> None:
-    """Load the graph into a triple store, replacing one named graph (pushing twice leaves one
-    copy); then ask it with `dllm-kg query --endpoint`."""
+    """Load the graph into a triple store, replacing one named graph.
+
+    Pushing twice leaves one copy. Ask it then with `dllm-kg query --endpoint`.
+    """
     from dllm_kg.remote import graph_to_push, push_graph
 
     try:
@@ -388,7 +555,7 @@ def push_command(
     )
 
 
-@app.command("render")
+@app.command("render", cls=_Command)
 def render_command(
     source: SourceArgument = None,
     out: Annotated[
@@ -408,7 +575,7 @@ def render_command(
     console.print(printable(f"wrote {out} ({size:,} bytes)"), markup=False)
 
 
-@app.command("stats")
+@app.command("stats", cls=_Command)
 def stats_command(
     source: SourceArgument = None,
     top: Annotated[int, typer.Option(min=1, help="How many of each ranking to print.")] = 10,
@@ -424,7 +591,7 @@ def stats_command(
     print_stats(panel_stats(stored.store, top))
 
 
-@app.command("serve")
+@app.command("serve", cls=_Command)
 def serve_command(
     source: SourceArgument = None,
     host: Annotated[
@@ -556,7 +723,34 @@ def usage_message(error: typer.TyperException) -> str:
     """A usage error's message and where to find help, instead of Typer's boxed usage text."""
     context = getattr(error, "ctx", None)
     hint = f" (see '{context.command_path} --help')" if context is not None else ""
-    return error.format_message().rstrip(".") + hint
+    return (bad_value(error) or error.format_message()).rstrip(".") + hint
+
+
+def bad_value(error: typer.TyperException) -> str | None:
+    """What an option's value should have been, in words (``--top takes a whole number, not
+    'x'``), for a value that Typer's checks (pydantic's) refused; else None."""
+    param = getattr(error, "param", None)
+    reasons = getattr(error.__cause__, "errors", None)
+    if param is None or not callable(reasons) or not reasons():
+        return None
+    reason = reasons()[0]
+    name = next((o for o in param.opts if o.startswith("--")), param.get_error_hint())
+    given, limits = reason.get("input"), reason.get("ctx") or {}
+    choices = getattr(param.type_descriptor, "choices", None) or ()
+    if choices:
+        *first, last = [str(getattr(choice, "value", choice)) for choice in choices]
+        return f"{name} takes {', '.join(first)} or {last}, not {given!r}"
+    wanted = {
+        "int_parsing": "a whole number",
+        "float_parsing": "a number",
+        "greater_than_equal": f"{limits.get('ge', 0):g} or more",
+        "greater_than": f"more than {limits.get('gt', 0):g}",
+        "less_than_equal": f"{limits.get('le', 0):g} or less",
+        "less_than": f"less than {limits.get('lt', 0):g}",
+    }.get(reason["type"])
+    if wanted is None:
+        return f"{name}: {str(reason['msg']).removeprefix('Value error, ')}"
+    return f"{name} takes {wanted}, not {given!r}"
 
 
 def main(args: Sequence[str] | None = None) -> None:
@@ -570,7 +764,7 @@ def main(args: Sequence[str] | None = None) -> None:
     except typer.TyperException as error:
         print_error(usage_message(error))
         code = error.exit_code
-    except (KeyboardInterrupt, click.exceptions.Abort):  # Ctrl-C, as Python or click raise it
+    except KeyboardInterrupt:  # Ctrl-C before Typer's own handler (which answers exit 130)
         code = INTERRUPTED
     if code == INTERRUPTED:  # Typer answers Ctrl-C with this exit status, and says nothing
         errors.print("dllm-kg: interrupted", markup=False)

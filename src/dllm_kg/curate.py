@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -265,6 +266,76 @@ def annotation_triples_of(parsed: ParsedList) -> list[Triple]:
         *model_triples(load_models()),
         *curated_triples(annotations, titles),
         *chain.from_iterable(tagged),
+    ]
+
+
+def draft_annotations(parsed: ParsedList) -> str:
+    """Entries of data/annotations.yaml, in its own form, for the papers of a list that have no
+    curated annotation: what a build would tag them with, for a curator to check and correct.
+
+    A list maintainer sends them to dllm-kg (an issue or pull request), since the curated
+    annotations live there, not in the list.
+    """
+    annotations = load_annotations()
+    papers = group_papers(parsed.papers)
+    titles = {key: rows[0].title for key, rows in papers.items() if key not in annotations}
+    surveys = {key for key in titles if any(row.survey for row in papers[key])}
+    tagger = tagger_for(model_labels(parsed), annotations)
+    renamed = renamed_papers(titles, annotations)
+    lines = [
+        f"# Draft annotations for {len(titles)} papers of {parsed.source}, by the title tagger",
+        "# of dllm-kg. Check each against the paper, correct it, and send the entries to dllm-kg",
+        "# (an issue or a pull request adding them to its data/annotations.yaml).",
+        "papers:",
+    ]
+    for key, title in sorted(titles.items()):
+        if key in renamed:
+            entry = annotations[renamed[key]].model_copy(update={"title": title})
+            why = f"the title of {renamed[key]}, edited: rename that entry to this key"
+        else:
+            entry, why = _drafted(tagger, title, key in surveys)
+        lines += _draft_entry(key, entry, why)
+    return "\n".join(lines) + "\n"
+
+
+def _drafted(tagger: Tagger, title: str, survey: bool) -> tuple[Annotation, str]:
+    """The tagger's annotation of a title, and a word on how much to trust it."""
+    proposal = tagger.propose(title)
+    techniques = tuple(sorted(proposal.techniques))
+    tasks = tuple(sorted(set(proposal.tasks) | ({"survey"} if survey else set())))
+    if proposal.borrowed_from:
+        why = f"techniques borrowed from {proposal.borrowed_from}: none is named in the title"
+    elif not techniques:
+        why = "the tagger found no technique: add at least one"
+    else:
+        why = "the techniques named in the title"
+    shown = () if proposal.borrowed_from else techniques
+    return Annotation.model_construct(
+        title=title,
+        techniques=techniques,
+        title_shows=shown,
+        models=tuple(sorted(proposal.models)),
+        tasks=tasks,
+        areas=(),
+        note=None,
+    ), why
+
+
+def _draft_entry(key: str, entry: Annotation, why: str) -> list[str]:
+    """One entry in the form of data/annotations.yaml, after a comment."""
+
+    def listed(ids: tuple[str, ...]) -> str:
+        return f"[{', '.join(ids)}]"
+
+    return [
+        f"  # {why}",
+        f"  {key}:",
+        f"    title: {json.dumps(entry.title, ensure_ascii=False)}",
+        f"    techniques: {listed(entry.techniques)}",
+        f"    title_shows: {listed(entry.title_shows)}",
+        f"    models: {listed(entry.models)}",
+        f"    tasks: {listed(entry.tasks)}",
+        f"    areas: {listed(entry.areas)}",
     ]
 
 

@@ -64,7 +64,8 @@ class Layout:
     :param on_ring: the techniques on the ring; their labels run outward from it.
     :param regions: shaded sectors of the ring (``kind`` ``sector``: ``a0``, ``a1`` in radians,
         ``r0``, ``r1``) and captioned groups below it (``kind`` ``group``: ``x``, ``y``, ``r``,
-        ``label``).
+        ``label``); each lists the ``nodes`` it holds (a sector: its area and techniques), so
+        that a page can leave out a region whose nodes are all hidden.
     """
 
     positions: dict[str, Point] = field(default_factory=dict)
@@ -156,6 +157,7 @@ def _place_ring(
                 "a1": round(angles[last] + half, 4),
                 "r0": round(ring - 1.2 * STEP, 1),
                 "r1": round(ring + band_of(slots[first : last + 1]), 1),
+                "nodes": [area, *(t for t in slots[first : last + 1] if t is not None)],
             }
         )
     layout.outer = round(outer + STEP, 1)
@@ -330,8 +332,11 @@ def _place_groups(figure: nx.Graph, layout: Layout, grid: _HexGrid, loose: list[
     x = -(sum(2 * r for r in radii) + 3 * STEP * (len(radii) - 1)) / 2
     for (caption, nodes), radius in zip(groups, radii, strict=True):
         centre = (x + radius, layout.outer + 3 * STEP + radius)
+        members = []
         for node in nodes:
             layout.positions[node] = grid.take(*centre)
+            members.append(node)
+            members.extend(n for n in sorted(figure[node]) if figure.degree(n) == 1)
             _place_leaves(figure, layout, grid, node)
         layout.regions.append(
             {
@@ -340,6 +345,7 @@ def _place_groups(figure: nx.Graph, layout: Layout, grid: _HexGrid, loose: list[
                 "y": round(centre[1], 1),
                 "r": round(radius, 1),
                 "label": f"{caption} ({len(nodes)})",
+                "nodes": members,
             }
         )
         x += 2 * radius + 3 * STEP

@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from dllm_kg.constants import DEFAULT_SOURCE
 from dllm_kg.errors import DllmKgError
 
 #: The largest list file read, in bytes (64 MiB; 3.4 times the 100,000-entry list).
@@ -97,3 +98,26 @@ def _refuse_special(mode: int, label: str) -> None:
     if kind == "a folder":
         raise ListError(f"{label}: is a folder, not a list file")
     raise ListError(f"{label}: is {kind}, not a list file (dllm-kg reads regular files only)")
+
+
+def shown_path(path: Path, cwd: Path | None = None) -> str:
+    """A list file's path as a terminal user opens it (a click, an editor's ``file:line``):
+    relative to the working folder when the file is inside it, else absolute.
+
+    >>> shown_path(Path("/work/list/README.md"), cwd=Path("/work"))
+    'list/README.md'
+    >>> shown_path(Path("../other/README.md"), cwd=Path("/work/list"))
+    '/work/other/README.md'
+    """
+    try:
+        here = cwd or Path.cwd()
+    except OSError:  # the working folder was removed
+        return str(path)
+    absolute = Path(os.path.normpath(here / path))
+    return str(absolute.relative_to(here)) if absolute.is_relative_to(here) else str(absolute)
+
+
+def shown_list_path(source: Path | None) -> str:
+    """The path findings name a list by: :func:`shown_path` of ``source``, or of where the
+    bundled list really is (``data/`` of a checkout, or the installed copy)."""
+    return shown_path(source if source is not None else DEFAULT_SOURCE.resolve())

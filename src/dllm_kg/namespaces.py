@@ -38,6 +38,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES = Namespace(BASE + "shapes#")
 #: The "constraint component" of findings made by the list reader, in the validation report.
 LIST_READER = SHAPES["ListReaderComponent"]
+#: The "constraint component" of the infos that name what the title tagger proposed.
+TAGGER_NOTICE = SHAPES["TaggerNoticeComponent"]
 
 #: Prefixes written into every export. Repositories have none: their IRIs hold slashes
 #: (``repository/github/owner/name``) and read best in full.

@@ -111,7 +111,7 @@ def build(
     """
     from dllm_kg.parse import parse_file
     from dllm_kg.render import render_figures
-    from dllm_kg.validate import validate
+    from dllm_kg.validate import tagged_findings, validate
 
     stage = on_stage or _no_report
     check_output_folder(out_dir, BUILD_FILES)
@@ -123,7 +123,7 @@ def build(
     jobs = [("serialise",), ("store", str(source or DEFAULT_SOURCE), label or "")]
     with Beside(ntriples, jobs, parallel=len(ntriples) > PARALLEL_ABOVE) as beside:
         stage("check")
-        _, _, findings = validate(store, parsed.findings)
+        _, _, findings = validate(store, [*parsed.findings, *tagged_findings(store)])
         if strict and any(finding.severity is Severity.VIOLATION for finding in findings):
             beside.result("store")
             stage("done")
@@ -164,9 +164,13 @@ class CheckResult:
 
 
 def check(source: Path | None = None, label: str | None = None) -> CheckResult:
-    """Parse a list, build its graph and validate it against the shapes (ontology/shapes.ttl)."""
-    from dllm_kg.validate import validate
+    """Parse a list, build its graph and validate it against the shapes (ontology/shapes.ttl).
+
+    The findings are the shapes', the list reader's, and an info for each paper the title
+    tagger annotated (:func:`dllm_kg.validate.tagged_findings`).
+    """
+    from dllm_kg.validate import tagged_findings, validate
 
     parsed, store = load(source, label)
-    conforms, report, findings = validate(store, parsed.findings)
+    conforms, report, findings = validate(store, [*parsed.findings, *tagged_findings(store)])
     return CheckResult(parsed, store, conforms, report, findings)

@@ -443,6 +443,8 @@ def bind_value(
         if not _INTEGER.fullmatch(text.strip()):
             raise QueryError(f"{where} takes a whole number, not {text!r}")
         return Literal(int(text), datatype=XSD.integer)
+    if kind == "size":
+        return Literal(_parameter_count(text, where), datatype=XSD.integer)
     if kind == "boolean":
         if text.strip().lower() not in _BOOLEANS:
             raise QueryError(f"{where} takes true or false, not {text!r}")
@@ -453,6 +455,24 @@ def bind_value(
             raise QueryError(f"{where} takes an absolute IRI without {forbidden}, not {text!r}")
         return URIRef(text)
     return _resolve(kg, _THINGS[kind], kind, text.strip(), Engine(engine), where)
+
+
+def _parameter_count(text: str, where: str) -> int:
+    """A model size as the list writes it (``3B``, ``1.5B``, ``500M``, ``7b``) or in full.
+
+    >>> _parameter_count("1.5B", "q"), _parameter_count("7b", "q"), _parameter_count("500", "q")
+    (1500000000, 7000000000, 500)
+
+    :raises QueryError: for anything else (a bound such as ``<=1B`` too).
+    """
+    from dllm_kg.parse import parse_size  # the list reader's own reading of a size
+
+    if text.strip().isdigit():
+        return int(text.strip())
+    size = parse_size(text) if not text.strip().startswith(("<", "≤")) else None
+    if size is None:
+        raise QueryError(f"{where} takes a parameter count such as 3B, 1.5B or 500M, not {text!r}")
+    return size.value
 
 
 def _resolve(
@@ -478,9 +498,29 @@ def _resolve(
         names = ", ".join(compact(str(term)) for term in best)
         raise QueryError(f"{where}: {text!r} names more than one {kind} ({names}); give its id")
     labels = _labels(kg, things, engine)
-    close = difflib.get_close_matches(text.lower(), labels, n=3, cutoff=0.7)
+    close = _close_labels(text, labels)
     hint = f"; did you mean {' or '.join(repr(labels[c]) for c in close)}?" if close else ""
+    holding = sum(text.lower() in label for label in labels)
+    if kind == "paper" and holding > len(close):
+        hint += f" ({holding} titles hold {text!r}: the query title-search lists them)"
     raise QueryError(f"{where}: no {kind} {text!r} in the graph{hint}")
+
+
+def _close_labels(text: str, labels: Mapping[str, str], n: int = 3) -> list[str]:
+    """Up to ``n`` lower-case labels close to ``text``: those that hold it (a word of a long
+    title), then those spelled alike (difflib), then those whose part before a colon (a
+    paper's short name, ``FwdLLM``) is spelled alike.
+
+    >>> titles = {"fwdllm: efficient fedllm": "FwdLLM: Efficient FedLLM", "lora": "LoRA"}
+    >>> _close_labels("FwdLLM", titles), _close_labels("lorra", titles)
+    (['fwdllm: efficient fedllm'], ['lora'])
+    """
+    wanted = " ".join(text.lower().split())
+    holding = [label for label in labels if wanted and wanted in label]
+    alike = difflib.get_close_matches(wanted, labels, n=n, cutoff=0.7)
+    short = {label.partition(":")[0]: label for label in labels if ":" in label}
+    named = [short[name] for name in difflib.get_close_matches(wanted, short, n=n, cutoff=0.7)]
+    return list(dict.fromkeys(sorted(holding, key=len) + alike + named))[:n]
 
 
 def _ask(kg: KnowledgeGraph, things: _Things, term: URIRef, engine: Engine) -> bool:

@@ -35,8 +35,8 @@ def catalogue(kg: KnowledgeGraph, queries: Sequence[CannedQuery] | None = None) 
         "Canned SPARQL queries over the dllm-kg graph, one question per file in `queries/`. Run"
         " one with `dllm-kg query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json]`,"
         " or from Python with `dllm_kg.query.load_graph().run(NAME, **params)`; `dllm-kg query"
-        " --list` lists them. Every query runs on rdflib (the default) and on pyoxigraph"
-        " (`--engine oxigraph`), with the same results.",
+        " --list` lists them with their parameters. Every query runs on pyoxigraph (the default)"
+        " and on rdflib (`--engine rdflib`), with the same results.",
         "",
         "Each file opens with a comment header: `# title:`, `# question:`, one"
         " `# param: name = default (kind: KIND) - description` per parameter and `# output:`;"

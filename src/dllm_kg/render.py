@@ -74,13 +74,17 @@ PAPER_PAGE = 100
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: Above this many nodes the page hides edges while the view is dragged or zoomed.
 BIG_GRAPH = 1500
-#: Longest paper label drawn under a dot (the full title is in the side panel).
+#: Longest paper label drawn under a dot (the full title is in the side panel), and longest
+#: one drawn while the figure is shown smaller than its own size (more of them fit).
 LABEL_LENGTH = 34
-#: Labels smaller than this on screen (pixels) are not drawn; papers, models and repositories,
-#: which stand close together, show their labels only once the reader zooms in.
+TAG_LENGTH = 16
+#: Labels smaller than this on screen (pixels) are not drawn.
 LABEL_THRESHOLD = 7
-CROWD_LABEL_THRESHOLD = 10
+#: Papers, models and repositories stand close together: the page draws their short labels
+#: itself, at a readable size on screen (their size in the figure times the zoom, kept between
+#: ``min`` and ``max`` pixels), each only where it overlaps no other label.
 CROWDED = (Kind.PAPER, Kind.MODEL, Kind.REPOSITORY)
+CROWD_LABELS = {"font": 11, "min": 11, "max": 15}
 #: Techniques this large (used by about eight papers or more) have bold labels.
 BOLD_SIZE = 17
 #: Size of the captions of the groups below the ring.
@@ -169,12 +173,12 @@ class _Drawing:
     def page_data(self, title: str) -> dict[str, object]:
         if self.overview:
             return _overview_data(self.tables, self.figure, self.layout, title)
-        return _page_data(self.figure, self.layout, title)
+        return _page_data(self.tables, self.figure, self.layout, title)
 
     def page(self, title: str) -> bytes:
         if self.overview:
             return _render_overview(self.tables, self.figure, self.layout, title)
-        return _render_page(self.figure, self.layout, title)
+        return _render_page(self.tables, self.figure, self.layout, title)
 
     def svg(self, title: str) -> bytes:
         note = _overview_note(self.tables) if self.overview else ""
@@ -309,8 +313,6 @@ def _group_options(kind: Kind, style: Style) -> dict[str, object]:
         },
         "font": {"size": style.font_size, "color": "#1d1d1f"},
     }
-    if kind in CROWDED:
-        options["scaling"] = {"label": {"drawThreshold": CROWD_LABEL_THRESHOLD}}
     if style.shape == "box":
         options["font"] = {"size": style.font_size, "color": "#ffffff", "bold": True}
         options["margin"] = 12
@@ -332,6 +334,10 @@ def pyvis_network(figure: nx.Graph, layout: Layout) -> Network:
         if kind is Kind.TECHNIQUE:
             size = technique_size(_paper_count(figure, node))
         extra: dict[str, object] = {"areas": list(data["areas"])} if "areas" in data else {}
+        if kind is Kind.PAPER and short_label(data["name"], TAG_LENGTH) != short_label(
+            data["name"]
+        ):
+            extra["tag"] = short_label(data["name"], TAG_LENGTH)
         if node in layout.on_ring:
             extra["ring"] = True
         drawn.add_node(
@@ -377,7 +383,9 @@ def _paper_count(figure: nx.Graph, technique: str) -> int:
     return data["papers"] if "papers" in data else len(neighbours_of(figure, technique, Kind.PAPER))
 
 
-def _page_data(figure: nx.Graph, layout: Layout, title: str) -> dict[str, object]:
+def _page_data(
+    tables: FigureTables, figure: nx.Graph, layout: Layout, title: str
+) -> dict[str, object]:
     network = pyvis_network(figure, layout)
     nodes = sorted(network.nodes, key=lambda node: node["id"])
     index = {node["id"]: i for i, node in enumerate(nodes)}
@@ -388,13 +396,15 @@ def _page_data(figure: nx.Graph, layout: Layout, title: str) -> dict[str, object
     return {
         "title": title,
         "base": BASE,
-        "nodes": [_compact_node(node, index) for node in nodes],
+        "nodes": [{**_compact_node(node, index), **_card(tables, node, index)} for node in nodes],
         "edges": edges,
         "options": vis_options(len(nodes)),
         "kinds": [
             {"kind": kind.value, "name": style.name, "shape": style.shape, "color": style.color}
             for kind, style in STYLES.items()
         ],
+        "crowded": [kind.value for kind in CROWDED],
+        "crowd": CROWD_LABELS,
         **_drawing_data(figure, layout),
         "stats": figure_stats(figure).as_json(),
     }
@@ -411,8 +421,22 @@ def _compact_node(node: dict[str, object], index: Mapping[str, int]) -> dict[str
     return compact
 
 
-def _render_page(figure: nx.Graph, layout: Layout, title: str) -> bytes:
-    data = _page_data(figure, layout, title)
+def _card(tables: FigureTables, node: dict[str, object], index: Mapping[str, int]) -> dict:
+    """What a node's card and the filters read besides its name and links: a paper's arXiv id
+    and year, a model's parameters and Hugging Face id; a technique's papers, those of narrower
+    techniques included (as ``queries/papers-by-technique.rq`` counts them), its narrower
+    techniques at any depth and its broader ones, all by node index."""
+    iri = str(node["id"])
+    card: dict[str, object] = dict(tables.facts.get(iri, {}))
+    if node["group"] == Kind.TECHNIQUE.value:
+        card["papers"] = [index[p] for p in tables.technique_reach[iri]]
+        card["narrower"] = [index[t] for t in tables.narrower[iri]]
+        card["broader"] = [index[t] for t in tables.broader.get(iri, ())]
+    return card
+
+
+def _render_page(tables: FigureTables, figure: nx.Graph, layout: Layout, title: str) -> bytes:
+    data = _page_data(tables, figure, layout, title)
     return _html(PAGE_TEMPLATE, PAGE_SCRIPT, (PAGE_STYLE,), data, title)
 
 
@@ -496,6 +520,7 @@ def _overview_data(
             entry["size"] = technique_size(data["papers"])
             entry["areas"] = [index[area] for area in data["areas"]]
             entry["papers"] = sorted(paper_index[p] for p in members[node])
+            entry["narrower"] = [index[t] for t in tables.narrower[node]]
         else:
             entry["papers"] = in_area[node]
         if node in layout.on_ring:

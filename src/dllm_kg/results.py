@@ -14,8 +14,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from dllm_kg.export import compact, sorted_ntriples, turtle
-from dllm_kg.namespaces import PREFIXES
+from dllm_kg.export import compact, sorted_ntriples
+from dllm_kg.namespaces import GITHUB, PREFIXES, REPOSITORY
 from dllm_kg.options import Format
 from dllm_kg.terms import from_oxigraph, to_oxigraph
 
@@ -86,11 +86,14 @@ class QueryResult:
         return graph
 
     def to_turtle(self) -> str:
-        """The triples as Turtle with the project's prefixes, the same bytes on both engines."""
+        """The triples as Turtle, declaring only the prefixes they use, the same bytes on both
+        engines."""
+        from dllm_kg.protocol import rdf_document  # werkzeug: only for graphs
+
         store = ox.Store()
         store.extend(ox.Quad(*map(to_oxigraph, triple)) for triple in self.triples or ())
-        triples = ox.parse(sorted_ntriples(store), format=ox.RdfFormat.N_TRIPLES)
-        return turtle(triples).decode("utf-8")
+        triples = list(ox.parse(sorted_ntriples(store), format=ox.RdfFormat.N_TRIPLES))
+        return rdf_document(triples, "text/turtle").decode("utf-8")
 
     def to_json(self) -> str:
         """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
@@ -221,6 +224,37 @@ def display(term: Identifier, compact_iris: bool = True) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+def readable(term: Identifier | None) -> str:
+    """A term as a terminal shows it, short: a GitHub repository by its URL, another IRI by
+    its prefixed name, a literal by its text (CSV, TSV and JSON keep IRIs in full).
+
+    >>> readable(URIRef(str(REPOSITORY) + "github/openai/clip"))
+    'https://github.com/openai/clip'
+    """
+    if isinstance(term, URIRef) and term.startswith(_GITHUB_REPOSITORY):
+        return GITHUB + term.removeprefix(_GITHUB_REPOSITORY)
+    return "" if term is None else display(term)
+
+
+#: The IRIs of repositories on GitHub: this, then ``owner/name`` (or ``owner``).
+_GITHUB_REPOSITORY = str(REPOSITORY) + "github/"
+
+
+def is_number(term: Identifier | None) -> bool:
+    """Whether a term is a numeric literal (a table aligns those to the right).
+
+    >>> is_number(Literal(3)), is_number(Literal("3")), is_number(Literal(True))
+    (True, False, False)
+    """
+    return isinstance(term, Literal) and term.datatype in _NUMBERS
+
+
+#: The numeric datatypes that SPARQL results carry.
+_NUMBERS = frozenset(
+    XSD[name] for name in ("integer", "decimal", "double", "float", "int", "long", "short")
+)
 
 
 def ntriples_term(term: Identifier | None) -> str:

@@ -7,7 +7,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -60,6 +60,10 @@ EXACT_BETWEENNESS_LIMIT = 1500
 BETWEENNESS_SAMPLE = 48
 #: An http(s) address with a host and no space or control character: safe at a glance.
 _PLAIN_HTTP = re.compile(r"https?://[^/?#\x00-\x20][^\x00-\x20]*\Z", re.IGNORECASE)
+#: The year and month that begin an arXiv identifier: ``2402.01234`` or ``cs/9905010``.
+_ARXIV_DATE = re.compile(
+    r"^(?:[a-z-]+(?:\.[A-Z]{2})?/)?(?P<year>\d{2})(?P<month>\d{2})(?:\.|\d{3}\b)"
+)
 #: Words left in lower case when a name is made from an IRI.
 _SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on"})
 
@@ -76,6 +80,9 @@ class FigureTables:
     :param paper_areas: each paper's areas, direct or through techniques, in area order.
     :param direct: the ``hasArea`` edges drawn: a paper's area that none of its techniques
         reaches, sorted.
+    :param broader: each technique's broader techniques (``skos:broader``), sorted.
+    :param facts: what a node's card shows besides its name and links, by IRI: a paper's
+        ``arxiv`` id and ``year``; a model's ``parameters`` (124M) and ``huggingface`` id.
     """
 
     kinds: dict[str, Kind]
@@ -85,6 +92,8 @@ class FigureTables:
     technique_areas: dict[str, tuple[str, ...]]
     paper_areas: dict[str, tuple[str, ...]]
     direct: list[tuple[str, str]]
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    facts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def of_kind(self, kind: Kind) -> list[str]:
         """The nodes of one kind, sorted."""
@@ -105,6 +114,35 @@ class FigureTables:
             if relation == "usesTechnique":
                 papers[obj].append(subject)
         return papers
+
+    @cached_property
+    def narrower(self) -> dict[str, list[str]]:
+        """Each technique's narrower techniques, at any depth (``skos:broader*``), sorted."""
+        below: dict[str, set[str]] = {t: set() for t in self.of_kind(Kind.TECHNIQUE)}
+        for technique, parents in self.broader.items():
+            for parent in parents:
+                below[parent].add(technique)
+        closed: dict[str, list[str]] = {}
+        for technique in below:
+            seen: set[str] = set()
+            todo = list(below[technique])
+            while todo:
+                child = todo.pop()
+                if child not in seen and child != technique:
+                    seen.add(child)
+                    todo.extend(below[child])
+            closed[technique] = sorted(seen)
+        return closed
+
+    @cached_property
+    def technique_reach(self) -> dict[str, list[str]]:
+        """Each technique's papers, those of its narrower techniques included (as
+        ``queries/papers-by-technique.rq`` finds them), sorted."""
+        direct = self.technique_papers
+        return {
+            technique: sorted({p for t in (technique, *below) for p in direct[t]})
+            for technique, below in self.narrower.items()
+        }
 
 
 def figure_tables(store: ox.Store) -> FigureTables:
@@ -139,6 +177,8 @@ def figure_tables(store: ox.Store) -> FigureTables:
         technique_areas=technique_areas,
         paper_areas=paper_areas,
         direct=drawn,
+        broader=_broader_of(store, kinds),
+        facts=_facts_of(store, kinds),
     )
 
 
@@ -495,6 +535,65 @@ def _names_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, str]:
         else:
             names[node] = area_name(node)
     return names
+
+
+def _broader_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, tuple[str, ...]]:
+    """Each technique's broader techniques (``skos:broader`` between two techniques)."""
+    broader: dict[str, set[str]] = {}
+    for node, parent in _pairs(store, SKOS.broader):
+        key, value = node.value, parent.value
+        if kinds.get(key) is Kind.TECHNIQUE and kinds.get(value) is Kind.TECHNIQUE:
+            broader.setdefault(key, set()).add(value)
+    return {technique: tuple(sorted(parents)) for technique, parents in sorted(broader.items())}
+
+
+def _facts_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, dict[str, str]]:
+    """What the cards show besides names and links: arXiv id and year, model size and id."""
+    facts: dict[str, dict[str, str]] = {}
+
+    def literals(prop: str, kind: Kind) -> Iterator[tuple[str, str]]:
+        for node, value in sorted(_pairs(store, prop), key=lambda pair: str(pair)):
+            if kinds.get(node.value) is kind and isinstance(value, ox.Literal):
+                yield node.value, value.value
+
+    for paper, arxiv in literals(DLLM.arxivId, Kind.PAPER):
+        found = facts.setdefault(paper, {})
+        found.setdefault("arxiv", arxiv)
+        year = arxiv_year(arxiv)
+        if year and "year" not in found:
+            found["year"] = year
+    for prop, prefix in ((DLLM.maxParameterCount, "≤"), (DLLM.parameterCount, "")):
+        for model, count in literals(prop, Kind.MODEL):
+            if count.isdigit() and int(count) > 0:
+                facts.setdefault(model, {})["parameters"] = prefix + parameter_size(int(count))
+    for model, hub in literals(DLLM.huggingFaceId, Kind.MODEL):
+        facts.setdefault(model, {}).setdefault("huggingface", hub)
+    return dict(sorted(facts.items()))
+
+
+def arxiv_year(arxiv: str) -> str:
+    """The year an arXiv identifier was given (its first two digits of ``YYMM``), or "".
+
+    >>> arxiv_year("2402.01234"), arxiv_year("cs/9905010"), arxiv_year("doi:10.1")
+    ('2024', '1999', '')
+    """
+    match = _ARXIV_DATE.search(arxiv)
+    if not match or not 1 <= int(match["month"]) <= 12:
+        return ""
+    year = int(match["year"])
+    return str(1900 + year if year >= 91 else 2000 + year)
+
+
+def parameter_size(count: int) -> str:
+    """A parameter count as the list writes it.
+
+    >>> parameter_size(124_000_000), parameter_size(1_100_000_000), parameter_size(7 * 10**9)
+    ('124M', '1.1B', '7B')
+    """
+    for scale, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
+        if count >= scale:
+            return f"{count / scale:.1f}".removesuffix(".0") + unit
+    return str(count)
 
 
 def _name_order(value: ox.Literal) -> tuple[bool, str, str]:

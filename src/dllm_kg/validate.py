@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
@@ -28,7 +28,7 @@ from rdflib.term import Node
 from dllm_kg import shacl
 from dllm_kg.constants import SHAPES_PATH
 from dllm_kg.graph import DATASET_IRI
-from dllm_kg.namespaces import DLLM, LIST_READER, PREFIXES, SH, SHAPES
+from dllm_kg.namespaces import AGENT, DLLM, LIST_READER, PREFIXES, SH, SHAPES, TAGGER_NOTICE
 from dllm_kg.options import ReportFormat
 from dllm_kg.parse import section_key
 from dllm_kg.records import Finding, Severity, SourceRow
@@ -202,13 +202,32 @@ def render_report(
     report: Graph,
     findings: list[Finding],
     source: str,
+    path: str | None = None,
 ) -> str:
-    """The outcome of a check in one of the :class:`ReportFormat` formats."""
+    """The outcome of a check in one of the :class:`ReportFormat` formats.
+
+    :param source: the list's name in the findings (its label).
+    :param path: the list's path as the reader opens it (:func:`dllm_kg.listfile.shown_path`):
+        the text and JSON reports name the list and its findings by it. The Turtle report
+        names no file: its results point at nodes of the graph.
+    """
     if report_format is ReportFormat.TURTLE:
         return turtle_report(report)
+    if path is not None:
+        findings, source = found_in(findings, source, path), path
     if report_format is ReportFormat.JSON:
         return json_report(findings, source, conforms)
     return text_report(findings, source)
+
+
+def found_in(findings: Iterable[Finding], source: str, path: str) -> list[Finding]:
+    """The findings, those about the list ``source`` named by ``path`` instead.
+
+    >>> finding = Finding(Severity.INFO, "size-bound", "upper bound", "list.md", 7)
+    >>> str(found_in([finding], "list.md", "lists/list.md")[0])
+    'lists/list.md:7: info: upper bound'
+    """
+    return [replace(f, file=path) if f.file == source else f for f in findings]
 
 
 def text_report(findings: list[Finding], source: str) -> str:
@@ -257,6 +276,65 @@ def turtle_report(report: Graph) -> str:
     for prefix, namespace in {**PREFIXES, "sh": str(SH), "shapes": str(SHAPES)}.items():
         canonical.bind(prefix, namespace, replace=True)
     return canonical.serialize(format="turtle")
+
+
+# What the tagger proposed ----------------------------------------------------------------
+
+
+def tagged_findings(store: ox.Store) -> list[Finding]:
+    """An info for each paper the title tagger annotated (a row with no curated annotation),
+    at its first row: what it proposed, for a curator to confirm or correct.
+
+    ``dllm-kg check`` and ``build`` report them with the list reader's findings
+    (:func:`dllm_kg.pipeline.check`).
+    """
+    proposed: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for solution in store.query(_TAGGED_QUERY):
+        what = proposed[solution["paper"].value]
+        if solution["value"] is not None:
+            what[solution["kind"].value].add(_local_name(solution["value"].value))
+    rows, findings = _Rows(store), []
+    for paper, what in sorted(proposed.items()):
+        listed = rows.of(URIRef(paper))
+        if what and listed:
+            row = listed[0][1]
+            message = f"{_TAGGED_MESSAGE}: {_proposed(what)}; {TAGGED_HINT}"
+            findings.append(Finding(Severity.INFO, TAGGED_CODE, message, row.file, row.line, row))
+    return findings
+
+
+def _proposed(what: Mapping[str, set[str]]) -> str:
+    """``techniques a, b; areas c`` in the order of :data:`_TAGGED_KINDS`, the empty left out."""
+    return "; ".join(
+        f"{kind} {', '.join(sorted(what[kind]))}" for kind in _TAGGED_KINDS if what.get(kind)
+    )
+
+
+def _local_name(iri: str) -> str:
+    """The key at the end of a vocabulary IRI: ``.../technique/lora`` is ``lora``."""
+    return iri.rsplit("/", 1)[-1]
+
+
+#: The code of the info that names what the title tagger proposed for a paper.
+TAGGED_CODE = "tagged"
+#: What a list maintainer, who has only the list, can do about a paper the tagger annotated:
+#: the curated annotations are dllm-kg's own (data/annotations.yaml), so they suggest one.
+TAGGED_HINT = (
+    "confirm or correct them by suggesting an annotation to dllm-kg "
+    "(`dllm-kg tag --draft LIST` writes one)"
+)
+_TAGGED_MESSAGE = "tagged from its title, not curated"
+#: What the info names, in this order, by the property that holds each.
+_TAGGED_KINDS = ("techniques", "areas", "tasks", "models")
+_TAGGED_QUERY = f"""
+SELECT ?paper ?kind ?value WHERE {{
+    ?paper <{DLLM.annotation}>/<{PROV.wasAttributedTo}> <{AGENT["tagger"]}> .
+    VALUES (?kind ?property) {{
+        ("techniques" <{DLLM.usesTechnique}>) ("areas" <{DLLM.hasArea}>)
+        ("tasks" <{DLLM.task}>) ("models" <{DLLM.usesModel}>)
+    }}
+    OPTIONAL {{ ?paper ?property ?value }}
+}}"""
 
 
 # Results to findings ---------------------------------------------------------------------
@@ -409,7 +487,8 @@ def _with_node(finding: Finding, rows: _Rows) -> NodeFinding:
 
 
 def _add_result(report: Graph, finding: Finding, rows: _Rows) -> None:
-    """Add a list reader's finding to the report as a result of the reader's component."""
+    """Add a finding that no shape made to the report, at its row: the list reader's, or a
+    notice of what the tagger proposed (:func:`tagged_findings`)."""
     result = BNode()
     focus = rows.at(finding.file, finding.line) if finding.row else None
     for report_node in report.subjects(RDF.type, SH.ValidationReport):
@@ -418,7 +497,8 @@ def _add_result(report: Graph, finding: Finding, rows: _Rows) -> None:
     report.add((result, SH.focusNode, focus if focus is not None else DATASET_IRI))
     report.add((result, SH.resultSeverity, SH[finding.severity.value]))
     report.add((result, SH.sourceShape, SHAPES[finding.code]))
-    report.add((result, SH.sourceConstraintComponent, LIST_READER))
+    component = TAGGER_NOTICE if finding.code == TAGGED_CODE else LIST_READER
+    report.add((result, SH.sourceConstraintComponent, component))
     report.add((result, SH.resultMessage, Literal(finding.message)))
 
 

@@ -11,13 +11,24 @@ var dllm = (function () {
   var kindNames = {};
   data.kinds.forEach(function (kind) { kindNames[kind.kind] = kind.name; });
   var onRing = [];
+  var crowded = [];
   var ids = data.nodes.map(function (node) { return node.id; });
+  function toIds(list) { return list.map(function (i) { return ids[i]; }); }
+  // Where the page drew each node: Physics off puts every node back there.
+  var drawnAt = data.nodes.map(function (node) { return { id: node.id, x: node.x, y: node.y }; });
   data.nodes.forEach(function (node) {
     if (node.ring) {  // drawn outward from the ring by drawRingLabels
       node.label = undefined;
       onRing.push(node.id);
     }
-    if (node.areas) { node.areas = node.areas.map(function (i) { return ids[i]; }); }
+    if (data.crowded.indexOf(node.group) >= 0) {  // drawn where they fit by drawCrowdLabels
+      node.short = node.label;
+      node.label = undefined;
+      crowded.push(node.id);
+    }
+    ["areas", "papers", "narrower", "broader"].forEach(function (key) {
+      if (node[key]) { node[key] = toIds(node[key]); }
+    });
     info.set(node.id, node);
     neighbours.set(node.id, []);
     hidden.set(node.id, false);
@@ -63,6 +74,7 @@ var dllm = (function () {
   });
   network.on("beforeDrawing", drawRegions);
   network.on("afterDrawing", drawRingLabels);
+  network.on("afterDrawing", drawCrowdLabels);
 
   // DOM helpers: text goes in as text, never as markup.
   function el(tag, text, className) {
@@ -101,6 +113,7 @@ var dllm = (function () {
   // Regions behind the nodes: a shaded sector of the ring per area, captioned groups below.
   function drawRegions(ctx) {
     data.regions.forEach(function (region) {
+      if (region.nodes.every(function (id) { return hidden.get(id); })) { return; }
       ctx.beginPath();
       if (region.kind === "sector") {
         ctx.arc(0, 0, region.r1, region.a0, region.a1);
@@ -155,6 +168,98 @@ var dllm = (function () {
     });
   }
 
+  // Labels of papers, models and repositories, which stand close together: each drawn at a
+  // readable size on screen, under its node, only where it overlaps no label drawn before it
+  // (the selected node's first, then by number of links), so labels never overlap. While the
+  // figure is shown smaller than its own size, papers get their shorter tags: more fit.
+  var crowdOrder = crowded.slice().sort(function (a, b) {
+    return (neighbours.get(b).length - neighbours.get(a).length) || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  var widths = new Map();  // each label's width at a font size of 100 px
+  function labelWidth(ctx, id, text) {
+    id = id + "\n" + text;
+    if (!widths.has(id)) {
+      var font = ctx.font;
+      ctx.font = "100px " + data.options.nodes.font.face;
+      widths.set(id, ctx.measureText(text).width);
+      ctx.font = font;
+    }
+    return widths.get(id);
+  }
+  function Boxes() {  // screen boxes [left, top, right, bottom], found by a grid of cells
+    var cells = new Map();
+    function keys(box, visit) {
+      for (var cx = Math.floor(box[0] / 64); cx <= Math.floor(box[2] / 64); cx++) {
+        for (var cy = Math.floor(box[1] / 64); cy <= Math.floor(box[3] / 64); cy++) {
+          if (visit(cx + "," + cy) === false) { return false; }
+        }
+      }
+      return true;
+    }
+    this.free = function (box) {
+      return keys(box, function (key) {
+        return !(cells.get(key) || []).some(function (b) {
+          return b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3];
+        });
+      });
+    };
+    this.add = function (box) {
+      keys(box, function (key) {
+        if (!cells.has(key)) { cells.set(key, []); }
+        cells.get(key).push(box);
+      });
+    };
+  }
+  function drawCrowdLabels(ctx) {
+    var scale = network.getScale();
+    var size = Math.max(data.crowd.min, Math.min(data.crowd.max, data.crowd.font * scale));
+    var taken = new Boxes();
+    var face = data.options.nodes.font.face;
+    info.forEach(function (node, id) {  // technique labels inside the ring, drawn by vis-network
+      var font = data.options.groups.technique.font.size * scale;
+      if (node.group !== "technique" || node.ring || hidden.get(id) ||
+          font < data.options.nodes.scaling.label.drawThreshold) { return; }
+      var p = network.canvasToDOM(network.getPositions([id])[id]);
+      var half = labelWidth(ctx, id, node.name) * font / 200;
+      var top = p.y + (node.size || data.options.groups.technique.size) * scale;
+      taken.add([p.x - half, top, p.x + half, top + font * 1.3]);
+    });
+    var selected = network.getSelectedNodes().filter(function (id) { return !!info.get(id).short; });
+    var order = selected.concat(crowdOrder);
+    var positions = network.getPositions(crowdOrder);
+    var width = container.clientWidth;
+    var height = container.clientHeight;
+    var ratio = network.canvas.pixelRatio || 1;
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = size + "px " + face;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.fillStyle = "#1d1d1f";
+    var drawn = 0;
+    order.forEach(function (id, i) {
+      if (hidden.get(id) || (i >= selected.length && selected.indexOf(id) >= 0)) { return; }
+      var node = info.get(id);
+      var text = scale < 1 && node.tag && i >= selected.length ? node.tag : node.short;
+      var p = network.canvasToDOM(positions[id]);
+      var half = labelWidth(ctx, id, text) * size / 200;
+      var top = p.y + ((node.size || data.options.groups[node.group].size) * scale) + 2;
+      var box = [p.x - half - 1, top, p.x + half + 1, top + size * 1.25];
+      if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height || !taken.free(box)) {
+        return;
+      }
+      taken.add(box);
+      ctx.strokeText(text, p.x, top);
+      ctx.fillText(text, p.x, top);
+      drawn += 1;
+    });
+    ctx.restore();
+    document.body.setAttribute("data-labels", String(drawn));
+  }
+
   // The side panel.
   var details = document.getElementById("details");
   function section(title, items) {
@@ -195,6 +300,8 @@ var dllm = (function () {
     details.appendChild(close);
     details.appendChild(el("p", kindNames[node.group], "kind kind-" + node.group));
     details.appendChild(el("h2", node.name, "name"));
+    var facts = factsOf(node);
+    if (facts.length) { details.appendChild(el("p", facts.join(" · "), "facts")); }
     var parts = [];
     var papers = around(id, "paper");
     if (node.group === "paper") {
@@ -204,8 +311,13 @@ var dllm = (function () {
       parts.push(section("Techniques", around(id, "technique").map(function (t) { return nodeButton(t); })));
       parts.push(section("Areas", (node.areas || []).map(function (a) { return nodeButton(a); })));
     } else if (node.group === "technique") {
+      var buttons = function (list) { return list.slice().sort(byName).map(function (t) { return nodeButton(t); }); };
       parts.push(section("Areas", around(id, "area").map(function (a) { return nodeButton(a); })));
-      parts.push(section("Papers (" + papers.length + ")", papers.map(function (p) { return nodeButton(p); })));
+      parts.push(section("Broader techniques", buttons(node.broader)));
+      parts.push(section("Narrower techniques", buttons(node.narrower)));
+      var title = "Papers (" + node.papers.length + ")";
+      if (node.narrower.length) { title = "Papers (" + node.papers.length + ", narrower techniques included)"; }
+      parts.push(section(title, buttons(node.papers)));
     } else if (node.group === "area") {
       var inArea = data.nodes.filter(function (n) {
         return n.group === "paper" && (n.areas || []).indexOf(id) >= 0;
@@ -213,19 +325,34 @@ var dllm = (function () {
       parts.push(section("Techniques", around(id, "technique").map(function (t) { return nodeButton(t); })));
       parts.push(section("Papers (" + inArea.length + ")", inArea.map(function (p) { return nodeButton(p); })));
     } else {
-      parts.push(section("Link", node.links.map(function (url) { return anchor(url, url); })));
+      var hub = node.huggingface ? "https://huggingface.co/" + node.huggingface : null;
+      parts.push(section("Hugging Face", hub ? [anchor(node.huggingface, hub)] : []));
+      parts.push(section("Link", node.links.filter(function (url) { return url !== hub; })
+        .map(function (url) { return anchor(url, url); })));
       parts.push(section("Papers", papers.map(function (p) { return nodeButton(p); })));
     }
     parts.forEach(function (part) { if (part) { details.appendChild(part); } });
     details.appendChild(el("p", id, "iri"));
   }
 
-  // The tooltip on hover: name and kind, as text.
+  // What a card says under the name: a paper's year and arXiv id, a model's size.
+  function factsOf(node) {
+    var facts = [];
+    if (node.year) { facts.push(node.year); }
+    if (node.arxiv) { facts.push("arXiv " + node.arxiv); }
+    if (node.parameters) { facts.push(node.parameters + " parameters"); }
+    return facts;
+  }
+
+  // The tooltip on hover: name, facts and kind, as text.
   var tooltip = document.getElementById("tooltip");
   network.on("hoverNode", function (params) {
     var node = info.get(params.node);
     var box = container.getBoundingClientRect();
-    tooltip.replaceChildren(el("strong", node.name), el("span", kindNames[node.group], "kind"));
+    var facts = factsOf(node);
+    tooltip.replaceChildren(el("strong", node.name));
+    if (facts.length) { tooltip.appendChild(el("span", facts.join(" · "), "facts")); }
+    tooltip.appendChild(el("span", kindNames[node.group], "kind"));
     tooltip.style.left = Math.round(box.left + params.pointer.DOM.x + 14) + "px";
     tooltip.style.top = Math.round(box.top + params.pointer.DOM.y + 14) + "px";
     tooltip.hidden = false;
@@ -243,15 +370,19 @@ var dllm = (function () {
   function inAreas(node) {
     return allAreas() || (node.areas || []).some(function (a) { return state.areas.has(a); });
   }
+  // A technique chosen shows its papers and its narrower techniques, through which some come.
   function passing() {
     var pass = new Set();
+    var chosen = state.technique ? info.get(state.technique) : null;
+    var reach = new Set(chosen ? chosen.papers : []);
+    var below = new Set(chosen ? chosen.narrower.concat([state.technique]) : []);
     info.forEach(function (node, id) {
       if (node.group === "area") {
         if (state.areas.has(id) || data.areas.indexOf(id) < 0) { pass.add(id); }
       } else if (node.group === "technique") {
-        if (state.technique ? id === state.technique : inAreas(node)) { pass.add(id); }
+        if (chosen ? below.has(id) : inAreas(node)) { pass.add(id); }
       } else if (node.group === "paper") {
-        var usesIt = !state.technique || neighbours.get(id).indexOf(state.technique) >= 0;
+        var usesIt = !chosen || reach.has(id);
         if (usesIt && inAreas(node)) { pass.add(id); }
       }
     });
@@ -338,7 +469,7 @@ var dllm = (function () {
   var techniqueSelect = document.getElementById("technique-filter");
   data.nodes.filter(function (n) { return n.group === "technique"; })
     .map(function (n) { return n.id; }).sort(byName).forEach(function (id) {
-      var option = el("option", info.get(id).name + " (" + around(id, "paper").length + ")");
+      var option = el("option", info.get(id).name + " (" + info.get(id).papers.length + ")");
       option.value = id;
       techniqueSelect.appendChild(option);
     });
@@ -347,6 +478,13 @@ var dllm = (function () {
     applyFilters();
   });
   document.getElementById("reset").addEventListener("click", resetFilters);
+  // On a narrow screen the panel of legend, filters and numbers opens over the figure.
+  var panel = document.getElementById("panel");
+  panel.addEventListener("click", function () {
+    var open = panel.getAttribute("aria-expanded") !== "true";
+    panel.setAttribute("aria-expanded", String(open));
+    document.body.classList.toggle("panel-open", open);
+  });
   document.getElementById("fit").addEventListener("click", function () {
     viewMoved = false;
     fitFigure(true);
@@ -355,20 +493,34 @@ var dllm = (function () {
   physics.addEventListener("click", function () {
     var on = physics.getAttribute("aria-pressed") !== "true";
     network.setOptions({ physics: { enabled: on } });
+    if (!on) {  // back to the drawn layout: ring, areas and groups where the page put them
+      network.stopSimulation();
+      nodes.update(drawnAt);
+      if (!viewMoved) { fitFigure(false); }
+    }
     physics.setAttribute("aria-pressed", String(on));
     physics.textContent = on ? "Physics: on" : "Physics: off";
   });
 
-  // Search: papers whose title holds every word typed, then other nodes by name.
+  // Search: a node named exactly what was typed (or the paper of that arXiv id) first, then
+  // the nodes whose name holds every word typed, papers first.
   var searchable = data.nodes.map(function (n) {
-    return { id: n.id, text: n.name.toLowerCase(), paper: n.group === "paper" };
+    var name = n.name.toLowerCase();
+    return { id: n.id, name: name, arxiv: n.arxiv || "", paper: n.group === "paper",
+             text: n.arxiv ? name + " " + n.arxiv : name };
   }).sort(function (a, b) { return (b.paper - a.paper) || byName(a.id, b.id); });
   function find(query) {
-    var words = String(query).toLowerCase().split(/\s+/).filter(Boolean);
+    var phrase = String(query).toLowerCase().trim().replace(/\s+/g, " ");
+    var words = phrase.split(" ").filter(Boolean);
     if (!words.length) { return []; }
-    return searchable.filter(function (entry) {
-      return words.every(function (word) { return entry.text.indexOf(word) >= 0; });
-    }).slice(0, 12).map(function (entry) { return entry.id; });
+    var arxiv = phrase.replace(/^arxiv:\s*/, "").replace(/v\d+$/, "");
+    function rank(entry) {
+      if (entry.name === phrase || (entry.arxiv && entry.arxiv === arxiv)) { return 0; }
+      return words.every(function (word) { return entry.text.indexOf(word) >= 0; }) ? 1 : 2;
+    }
+    var ranked = [[], [], []];
+    searchable.forEach(function (entry) { ranked[rank(entry)].push(entry.id); });
+    return ranked[0].concat(ranked[1]).slice(0, 12);
   }
   var search = document.getElementById("search");
   var results = document.getElementById("results");

@@ -38,6 +38,8 @@ var dllm = (function () {
     };
   });
 
+  // Where the page drew each node: Physics off puts every node back there.
+  var drawnAt = data.nodes.map(function (node) { return { id: node.id, x: node.x, y: node.y }; });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(edgeList);
   var container = document.getElementById("mynetwork");
@@ -107,7 +109,8 @@ var dllm = (function () {
   }
 
   function drawRegions(ctx) {
-    data.regions.forEach(function (region) {
+    data.regions.forEach(function (region) {  // none whose nodes are all hidden
+      if (region.nodes.every(function (id) { return !info.has(id) || hidden.get(id); })) { return; }
       ctx.beginPath();
       if (region.kind === "sector") {
         ctx.arc(0, 0, region.r1, region.a0, region.a1);
@@ -238,9 +241,18 @@ var dllm = (function () {
       parts.push(section("Techniques", techniques.map(function (t) { return nodeButton(t); })));
     }
     parts.push(section("Link", node.links.map(function (url) { return anchor(url, url); })));
-    parts.push(paperSection("Papers", node.papers));
+    parts.push(paperSection("Papers", reach(node)));
     parts.forEach(function (part) { if (part) { details.appendChild(part); } });
     details.appendChild(el("p", id, "iri"));
+  }
+  // A technique's papers, those of its narrower techniques included (as the queries count).
+  function reach(node) {
+    if (node.group !== "technique" || !node.narrower.length) { return node.papers; }
+    var all = new Set(node.papers);
+    node.narrower.forEach(function (t) {
+      data.nodes[t].papers.forEach(function (p) { all.add(p); });
+    });
+    return Array.from(all).sort(function (a, b) { return a - b; });
   }
   function showPaper(index) {
     openPanel("paper", papers.names[index], null);
@@ -258,7 +270,7 @@ var dllm = (function () {
     var node = info.get(params.node);
     var box = container.getBoundingClientRect();
     tooltip.replaceChildren(el("strong", node.name),
-                            el("span", kindNames[node.group] + " · " + node.papers.length + " papers", "kind"));
+                            el("span", kindNames[node.group] + " · " + reach(node).length + " papers", "kind"));
     tooltip.style.left = Math.round(box.left + params.pointer.DOM.x + 14) + "px";
     tooltip.style.top = Math.round(box.top + params.pointer.DOM.y + 14) + "px";
     tooltip.hidden = false;
@@ -346,7 +358,7 @@ var dllm = (function () {
   });
   var techniqueSelect = document.getElementById("technique-filter");
   ofKind("technique").sort(byName).forEach(function (id) {
-    var option = el("option", info.get(id).name + " (" + info.get(id).papers.length + ")");
+    var option = el("option", info.get(id).name + " (" + reach(info.get(id)).length + ")");
     option.value = id;
     techniqueSelect.appendChild(option);
   });
@@ -356,6 +368,13 @@ var dllm = (function () {
     if (state.technique) { focus(state.technique); } else { show(null); }
   });
   document.getElementById("reset").addEventListener("click", resetFilters);
+  // On a narrow screen the panel of legend, filters and numbers opens over the figure.
+  var panel = document.getElementById("panel");
+  panel.addEventListener("click", function () {
+    var open = panel.getAttribute("aria-expanded") !== "true";
+    panel.setAttribute("aria-expanded", String(open));
+    document.body.classList.toggle("panel-open", open);
+  });
   document.getElementById("fit").addEventListener("click", function () {
     viewMoved = false;
     fitFigure(true);
@@ -364,6 +383,11 @@ var dllm = (function () {
   physics.addEventListener("click", function () {
     var on = physics.getAttribute("aria-pressed") !== "true";
     network.setOptions({ physics: { enabled: on } });
+    if (!on) {  // back to the drawn layout: ring and areas where the page put them
+      network.stopSimulation();
+      nodes.update(drawnAt);
+      if (!viewMoved) { fitFigure(false); }
+    }
     physics.setAttribute("aria-pressed", String(on));
     physics.textContent = on ? "Physics: on" : "Physics: off";
   });
