@@ -25,12 +25,17 @@ def test_committed_without_outputs() -> None:
             assert cell.execution_count is None, f"cell {number} has an execution count"
 
 
-def test_uses_only_the_public_query_api() -> None:
+def test_uses_only_the_public_python_api() -> None:
+    """The query API, and the check, tagger and build that the README shows from Python."""
     sources = "\n".join(cell.source for cell in read().cells if cell.cell_type == "code")
     imports = {
         line.split()[1] for line in sources.splitlines() if line.startswith(("from ", "import "))
     }
-    assert {name for name in imports if name.startswith("dllm_kg")} == {"dllm_kg.query"}
+    assert {name for name in imports if name.startswith("dllm_kg")} == {
+        "dllm_kg.query",
+        "dllm_kg.pipeline",
+        "dllm_kg.curate",
+    }
 
 
 @pytest.fixture

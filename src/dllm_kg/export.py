@@ -99,13 +99,15 @@ def turtle(triples: Iterable[ox.Triple]) -> bytes:
 
 
 def context() -> dict[str, object]:
-    """The JSON-LD context that the JSON-LD export refers to: the project's prefixes."""
+    """The JSON-LD context of the JSON-LD export (inline there too): the project's prefixes."""
     return {"@context": dict(PREFIXES)}
 
 
 def json_ld(ntriples: bytes) -> bytes:
     """Compact JSON-LD: one node object per subject and line, IRIs shortened by the context.
 
+    The context stands inline, one prefix a line, so the file loads as it is, with no
+    document loader and no base IRI (the same context is also written as ``context.jsonld``).
     Made from sorted N-Triples (:func:`sorted_ntriples`) as text, line by line: a subject's
     lines stand together, and an N-Triples string is JSON text as it stands unless it holds
     a ``\\u`` escape (JSON writes those in lower case, and DEL unescaped).
@@ -127,7 +129,8 @@ def json_ld(ntriples: bytes) -> bytes:
     if subject:
         nodes.append(_node_json(quoted[subject[1:-1]], node))
     body = ",\n".join(nodes)
-    return f'{{"@context": "{CONTEXT_FILE}", "@graph": [\n{body}\n]}}\n'.encode()
+    prefixes = json.dumps(context()["@context"], ensure_ascii=False, indent=1)
+    return f'{{"@context": {prefixes},\n"@graph": [\n{body}\n]}}\n'.encode()
 
 
 def _node_json(subject: str, node: dict[str, list[str]]) -> str:
@@ -206,10 +209,7 @@ _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
 def void_triples(store: ox.Store) -> Iterator[Triple]:
-    """A VoID and DCAT description of the dataset: licence, source, size and downloads.
-
-    The JSON-LD download ``dcterms:requires`` the context file it refers to.
-    """
+    """A VoID and DCAT description of the dataset: licence, source, size and downloads."""
     dataset = nt_iri(DATASET_IRI)
     for quad in store.quads_for_pattern(ox.NamedNode(DATASET_IRI), None, None, ox.DefaultGraph()):
         yield dataset, str(quad.predicate), str(quad.object)
@@ -232,9 +232,6 @@ def void_triples(store: ox.Store) -> Iterator[Triple]:
         yield distribution, nt_iri(DCAT.mediaType), nt_literal(media_type)
         yield distribution, nt_iri(DCTERMS.title), nt_literal(name)
         yield distribution, nt_iri(DCTERMS.license), nt_iri(UPSTREAM_LICENSE_URL)
-    context_file = nt_iri(DOWNLOAD_BASE + CONTEXT_FILE)
-    yield _distribution(JSONLD_FILE), nt_iri(DCTERMS.requires), context_file
-    yield context_file, nt_iri(DCTERMS.title), nt_literal(CONTEXT_FILE)
 
 
 def class_counts(store: ox.Store) -> dict[str, int]:
