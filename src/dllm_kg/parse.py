@@ -139,7 +139,17 @@ _INLINE = MarkdownIt("commonmark")
 _BLOCKS.validateLink = _INLINE.validateLink = lambda url: True
 
 
-__all__ = ["ListError", "parse_file", "parse_size", "parse_text", "section_key"]
+__all__ = [
+    "ListError",
+    "parse_file",
+    "parse_size",
+    "parse_text",
+    "read_cell",
+    "read_title",
+    "row_cells",
+    "section_key",
+    "table_columns",
+]
 
 
 def parse_file(path: Path, label: str | None = None) -> ParsedList:
@@ -243,6 +253,56 @@ def parse_size(cell: str) -> Size | None:
     if value != value.to_integral_value():
         return None
     return Size(int(value), exact=match["bound"] is None)
+
+
+def table_columns(text: str) -> dict[int, tuple[str, ...]]:
+    """The column names (lower case) of the table that holds each body row, by its line.
+
+    Every table of the text counts, as the reader finds them; lines are 1-based.
+
+    >>> table_columns("| No. | **Url** |\\n|-|-|\\n| 1 | N/A |\\n| 2 | N/A |\\n")
+    {3: ('no.', 'url'), 4: ('no.', 'url')}
+    """
+    env: dict[str, Any] = {}
+    with _collector_paused():
+        tokens = _BLOCKS.parse(text.removeprefix(BYTE_ORDER_MARK).replace(NUL, ""), env)
+    references = _references(env)
+    columns: dict[int, tuple[str, ...]] = {}
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            (_, header), *body = _table_rows(tokens, index)
+            names = tuple(_cell(cell, references).text.lower() for cell in header)
+            columns.update(dict.fromkeys((line + 1 for line, _ in body), names))
+    return columns
+
+
+def row_cells(line: str) -> list[str]:
+    r"""A table row's cells as written, trimmed, split as the reader splits them (``\|`` is
+    a pipe in a cell, and its backslash goes).
+
+    >>> row_cells(r"> | 1 |  A \| B | [Link](https://a.org) |")
+    ['1', 'A | B', '[Link](https://a.org)']
+    """
+    return [mdTrim(cell) for cell in _row_cells(line)]
+
+
+def read_cell(content: str) -> tuple[str, tuple[str, ...]]:
+    """A cell's visible text and its links' destinations, as the reader reads them.
+
+    >>> read_cell("**[Link](https://a.org/x?y=1)**")
+    ('Link', ('https://a.org/x?y=1',))
+    """
+    cell = _cell(content)
+    return cell.text, cell.hrefs
+
+
+def read_title(content: str) -> tuple[str, bool]:
+    """A title cell's title and whether it carries the survey marker, as the reader reads it.
+
+    >>> read_title("✅[Survey Article]A *Survey*")
+    ('A Survey', True)
+    """
+    return _split_survey_marker(_cell(content).text)
 
 
 def section_key(heading: str) -> str:
