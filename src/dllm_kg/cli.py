@@ -66,7 +66,8 @@ app = typer.Typer(
         "  dllm-kg check my-list.md        name each defect of a list by file and line\n"
         "  dllm-kg query --list            the canned queries and their parameters\n"
         "  dllm-kg query small-models -p budget=3B\n"
-        "  dllm-kg serve                   a SPARQL endpoint and a query page\n\n"
+        "  dllm-kg serve                   a SPARQL endpoint and a query page\n"
+        "  dllm-kg markdown README.md -o README.md   the list as the graph writes it\n\n"
         "`dllm-kg COMMAND -h` tells more about each command."
     ),
     add_completion=False,
@@ -243,6 +244,61 @@ def check_command(
     text = render_report(report_format, result.conforms, result.report, findings, name, path)
     write_exactly(printable(text) if report_format is ReportFormat.TEXT else text)
     raise typer.Exit(0 if result.conforms else 1)
+
+
+#: The examples at the end of `dllm-kg markdown --help`.
+MARKDOWN_EXAMPLES = """Examples:
+  dllm-kg markdown README.md -o README.md   rewrite the list as the graph writes it
+  dllm-kg markdown README.md --check        exit 1 (and show the diff) if it would change
+  dllm-kg markdown > list.md                the bundled list, regenerated
+
+Headings, introduction, licence and the text between the tables are kept as the list has
+them; each table row is written from the graph."""
+
+
+@app.command("markdown", cls=_Command, epilog=MARKDOWN_EXAMPLES)
+def markdown_command(
+    source: SourceArgument = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--out",
+            metavar="FILE",
+            help="Write the regenerated list here, whole or not at all (default: stdout).",
+        ),
+    ] = None,
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 and print a diff if the list would change, else 0.",
+        ),
+    ] = False,
+) -> None:
+    """Write the list's Markdown again from its graph: table rows normalised, the rest kept.
+
+    Links lose their tracking parameters and nested links their outer part; rows get one
+    space around each cell. A list without defects comes out byte for byte as it went in.
+    Exit status: 0 done (or unchanged with --check), 1 would change (--check), 2 error.
+    """
+    from dllm_kg.regenerate import regenerate, write_atomically
+
+    if check_only and out is not None:
+        fail("--check writes nothing: leave out -o")
+    try:
+        result = regenerate(source, label=str(source) if source else None)
+        if check_only:
+            if result.changed:
+                write_exactly(printable(result.diff()))
+            console.print(printable(result.summary()), markup=False, soft_wrap=True)
+            raise typer.Exit(1 if result.changed else 0)
+        if out is None:
+            write_exactly(result.regenerated)
+        else:
+            write_atomically(out, result.regenerated)
+    except DllmKgError as error:
+        fail(str(error))
 
 
 @app.command("tag", cls=_Command)
