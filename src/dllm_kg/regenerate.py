@@ -297,13 +297,21 @@ def _literals(store: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -
 
 
 def _listing_count(store: ox.Store, entity: ox.NamedNode) -> int:
-    """How many listings a paper or model has."""
-    return len(_objects(store, entity, _DERIVED_FROM))
+    """How many listings (sources with a line) a paper or model has."""
+    sources = _objects(store, entity, _DERIVED_FROM)
+    return sum(_one(store, source, _LINE) is not None for source in sources)
 
 
 def _shown(values: list[str], raw: str) -> str | None:
-    """Of an entity's values, the one its listing's row shows; else the first; None if none."""
-    return next((value for value in values if value in raw), values[0] if values else None)
+    """Of an entity's values (titles, names), the one its listing's row shows: a cell's
+    text, else a part of the row; else the first. None when there is none."""
+    cells = row_cells(raw)
+    texts = {read_cell(cell)[0] for cell in cells} | {read_title(cell)[0] for cell in cells}
+    for shown in (lambda value: value in texts, lambda value: value in raw, lambda value: True):
+        found = next((value for value in values if shown(value)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _shown_size(sizes: list[Size], raw: str) -> Size | None:

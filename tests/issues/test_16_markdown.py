@@ -19,14 +19,16 @@ import hashlib
 import stat
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib.namespace import DCTERMS
 
 from dllm_kg.cli import main
 from dllm_kg.namespaces import DLLM
 from dllm_kg.parse import parse_text, table_columns
-from dllm_kg.pipeline import read
+from dllm_kg.pipeline import graph_of, read
 from dllm_kg.records import Size
-from dllm_kg.regenerate import regenerate, size_text
+from dllm_kg.regenerate import regenerate, regenerated_text, size_text
 
 DATA = Path(__file__).parents[2] / "data"
 SHIPPED = ("awesome-distributed-LLM.md", "awesome-distributed-LLM-2025-05.md")
@@ -210,6 +212,35 @@ def test_check_exits_0_on_a_list_without_defects(tmp_path: Path, capsys) -> None
     code, out, _ = run_main(["markdown", str(path), "--check"], capsys)
     assert code == 0
     assert "unchanged" in out and "---" not in out
+
+
+# The rows come from the graph ----------------------------------------------------------------
+
+FAST = "Fast Distributed Inference Serving for Large Language Models"
+
+
+def paper_with_title(store: ox.Store, title: str) -> ox.NamedNode:
+    """The paper node that has this title."""
+    quads = store.quads_for_pattern(None, ox.NamedNode(str(DCTERMS.title)), ox.Literal(title))
+    return next(iter(quads)).subject
+
+
+def test_a_title_changed_in_the_graph_is_the_title_written() -> None:
+    store = graph_of(parse_text(CLEAN, "list.md"))[1]
+    paper, title = paper_with_title(store, FAST), ox.NamedNode(str(DCTERMS.title))
+    store.remove(ox.Quad(paper, title, ox.Literal(FAST), ox.DefaultGraph()))
+    store.add(ox.Quad(paper, title, ox.Literal("Fast *Serving* | Corrected"), ox.DefaultGraph()))
+    expected = CLEAN.replace(f"| 2 | {FAST} |", "| 2 | Fast \\*Serving\\* \\| Corrected |")
+    assert regenerated_text(CLEAN, store) == expected
+
+
+def test_of_two_titles_in_the_graph_a_row_keeps_the_one_it_shows() -> None:
+    """A second title (a curator's, say) that is part of the row's: the row's own is kept."""
+    store = graph_of(parse_text(CLEAN, "list.md"))[1]
+    paper = paper_with_title(store, FAST)
+    title = ox.NamedNode(str(DCTERMS.title))
+    store.add(ox.Quad(paper, title, ox.Literal("Fast Distributed"), ox.DefaultGraph()))
+    assert regenerated_text(CLEAN, store) == CLEAN
 
 
 # A list with defects: normalised, the same graph -------------------------------------------
