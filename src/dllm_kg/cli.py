@@ -177,6 +177,7 @@ def print_summary(result: BuildResult, out: Path, path: str) -> None:
 
     :param path: the list's path as the user opens it.
     """
+    from dllm_kg.bibtex import summary as bibtex_summary
     from dllm_kg.validate import TAGGED_CODE, summary
 
     rows = {
@@ -187,6 +188,9 @@ def print_summary(result: BuildResult, out: Path, path: str) -> None:
         "triples": str(len(result.store)),
         "findings": summary(result.findings),
     }
+    citations = bibtex_summary(result.parsed)
+    if citations:
+        rows["bibtex"] = citations
     tagged = sum(finding.code == TAGGED_CODE for finding in result.findings)
     if tagged:
         papers = f"{tagged} paper{'' if tagged == 1 else 's'}"
@@ -573,6 +577,41 @@ def render_command(
     except DllmKgError as error:
         fail(str(error))
     console.print(printable(f"wrote {out} ({size:,} bytes)"), markup=False)
+
+
+#: The examples at the end of `dllm-kg bibtex --help`.
+BIBTEX_EXAMPLES = """Examples:
+  dllm-kg bibtex                       the bundled list's papers, on stdout
+  dllm-kg bibtex my-list.md -o papers.bib
+
+Keys come from each paper's IRI, so they stay the same in every version of the list."""
+
+
+@app.command("bibtex", cls=_Command, epilog=BIBTEX_EXAMPLES)
+def bibtex_command(
+    source: SourceArgument = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="The .bib file (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a BibTeX entry for every listed paper: authors, venue and year where the list's
+    BibTeX block gives them, else title, year and link."""
+    from dllm_kg.bibtex import render_bibtex
+    from dllm_kg.pipeline import stored_graph
+
+    try:
+        text = render_bibtex(stored_graph(source, label=str(source) if source else None).store)
+    except DllmKgError as error:
+        fail(str(error))
+    if out is None:
+        write_exactly(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"{out}: cannot be written ({error.strerror})")
+    entries = len(re.findall(r"^@", text, re.MULTILINE))
+    console.print(printable(f"wrote {out} ({entries} entries)"), markup=False)
 
 
 @app.command("stats", cls=_Command)
