@@ -325,6 +325,7 @@ VIOLATIONS: list[tuple[str, Edit]] = [
     ("paper-title", lambda g: g.add((PIPE, DCTERMS.title, Literal("Another title")))),
     ("survey-flag", lambda g: g.remove((PIPE, DLLM.isSurvey, None))),
     ("paper-link", lambda g: g.add((PIPE, DLLM.link, Literal("https://example.org/x")))),
+    ("paper-year", lambda g: g.add((PIPE, DCTERMS.issued, Literal("2024")))),
     ("arxiv-id", lambda g: g.add((SURVEY, DLLM.arxivId, Literal("2401.1")))),
     ("doi", lambda g: g.add((PIPE, DLLM.doi, Literal("doi:10.1/x")))),
     ("ieee-document", lambda g: g.add((PIPE, DLLM.ieeeDocument, Literal("doc-1")))),
