@@ -166,8 +166,9 @@ def _failure(
 class Matching:
     """Which BibTeX entries match which listed papers.
 
-    :param papers: the entry chosen for each matched paper, by paper key (an identifier match
-        before a title match, then the entry with the most authors, then the first).
+    :param papers: the entry chosen for each matched paper, by paper key: the one with the
+        most authors (the survey cites some papers twice, once as "Zhu, D. and others"), then
+        an identifier match before a title match, then the first.
     :param matched: every entry that matches a listed paper, chosen or not.
     :param references: the entries that match no listed paper, one per title, by their key
         in the ``reference/`` namespace.
@@ -196,7 +197,7 @@ def match_citations(parsed: ParsedList) -> Matching:
             references.setdefault(_reference_key(citation), citation)
             continue
         matched.append(citation)
-        found[key].append((rank, -len(citation.authors), citation.line, citation))
+        found[key].append((-len(citation.authors), rank, citation.line, citation))
     papers = {key: min(options, key=lambda option: option[:3])[3] for key, options in found.items()}
     return Matching(dict(sorted(papers.items())), tuple(matched), references)
 
@@ -263,12 +264,13 @@ def citation_triples(parsed: ParsedList) -> Iterator[Triple]:
     matching = match_citations(parsed)
     groups = group_papers(parsed.papers)
     claimed = _claimed(groups)
+    names = spellings(parsed.citations)
     for key, rows in groups.items():
         own = set(_paper_identifiers(rows))
         citation = matching.papers.get(key)
         node = nt_iri(paper_iri(key))
         if citation is not None:
-            yield from work_triples(node, f"paper.{key}", citation)
+            yield from work_triples(node, f"paper.{key}", citation, names)
             yield from _new_identifiers(node, citation, own, claimed)
         year = (citation.year if citation else "") or _arxiv_year(own | _cited(citation))
         if year:
@@ -281,16 +283,31 @@ def citation_triples(parsed: ParsedList) -> Iterator[Triple]:
             yield node, _TITLE, nt_literal(citation.title)
         if citation.year:
             yield node, _ISSUED, year_literal(citation.year)
-        yield from work_triples(node, f"reference.{key}", citation)
+        yield from work_triples(node, f"reference.{key}", citation, names)
 
 
-def work_triples(node: str, name: str, citation: Citation) -> Iterator[Triple]:
+def spellings(citations: Iterable[Citation]) -> dict[str, Person]:
+    """Each author's name as the block first spells it, by author IRI: "Muñoz" and "Munoz"
+    are one person (one slug), named once."""
+    found: dict[str, Person] = {}
+    for citation in citations:
+        for person in citation.authors:
+            found.setdefault(author_iri(person), person)
+    return found
+
+
+def work_triples(
+    node: str, name: str, citation: Citation, names: Mapping[str, Person]
+) -> Iterator[Triple]:
     """What a BibTeX entry says of a work: its authors in order, venue, type and key.
 
     :param name: the work's name among the authorship nodes (``paper.KEY``).
+    :param names: each author's name by IRI (:func:`spellings`).
     """
     for position, person in enumerate(citation.authors, start=1):
-        author = nt_iri(author_iri(person))
+        iri = author_iri(person)
+        person = names.get(iri, person)
+        author = nt_iri(iri)
         place = nt_iri(f"{AUTHORSHIP}{name}.{position}")
         yield node, _CREATOR, author
         yield node, _AUTHORSHIP, place

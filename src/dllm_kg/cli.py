@@ -611,7 +611,7 @@ def bibtex_command(
     except OSError as error:
         fail(f"{out}: cannot be written ({error.strerror})")
     entries = len(re.findall(r"^@", text, re.MULTILINE))
-    console.print(printable(f"wrote {out} ({entries} entries)"), markup=False)
+    console.print(printable(f"wrote {out} ({entries} entries)"), markup=False, soft_wrap=True)
 
 
 @app.command("stats", cls=_Command)
