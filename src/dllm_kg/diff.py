@@ -391,7 +391,7 @@ def render_text(diff: ListDiff) -> str:
     """The report as Markdown that reads as plain text: a heading, a summary line, then the
     entries added, removed and changed, a bullet each (a changed one with a bullet per field).
     """
-    lines = [f"## dllm-kg diff: {_markdown(diff.old)} → {_markdown(diff.new)}", ""]
+    lines = [f"## dllm-kg diff: {_code(diff.old)} → {_code(diff.new)}", ""]
     if diff.unchanged:
         return "\n".join([*lines, "No changes.", ""])
     counts = (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed))
@@ -438,6 +438,17 @@ def _markdown(text: str) -> str:
     'a\\\\_b \\\\*c\\\\* \\\\[d\\\\]'
     """
     return _MARKDOWN.sub(r"\\\1", _one_line(text))
+
+
+def _code(text: str) -> str:
+    """Text as Markdown code: between backticks, more of them than any run in the text.
+
+    >>> print(_code("data/list.md"), _code("a`b"))
+    `data/list.md` ``a`b``
+    """
+    fence = "`" * (max(map(len, re.findall(r"`+", text)), default=0) + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return f"{fence}{_one_line(padded)}{fence}"
 
 
 def render_json(diff: ListDiff) -> str:
