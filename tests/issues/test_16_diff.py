@@ -390,3 +390,43 @@ def test_the_shipped_versions_diff_as_their_tables_do(capsys: pytest.CaptureFixt
     assert code == (1 if diff.changed else 0)
     if not diff.changed:
         assert out.endswith("\n\nNo changes.\n")
+
+
+# The README's example -------------------------------------------------------------------------
+
+README = Path(__file__).parents[2] / "README.md"
+#: The edits of the README's example: a code link to an account made a repository's, a row
+#: listed twice removed, a model's name corrected, and a paper added after row 100.
+ROW_2 = "| 2 | Fast Distributed Inference Serving for Large Language Models |"
+DUPLICATE = "| Federated Instruction Tuning of LLMs with Domain Coverage Augmentation |"
+ROW_100 = "| 100 | FLoRA: Enhancing Vision-Language Models"
+DILOCO = (
+    "| 101 | DiLoCo: Distributed Low-Communication Training of Language Models "
+    "| [Link](https://arxiv.org/abs/2311.08455) | N/A |"
+)
+
+
+def edited(line: str) -> list[str]:
+    """A line of the bundled list as the README's example edits it."""
+    if line.startswith(ROW_2):
+        return [line.replace("github.com/fast-inference-serving", "github.com/LLMServe/FastServe")]
+    if line.startswith(DUPLICATE):
+        return []
+    if line.startswith(ROW_100):
+        return [line, DILOCO]
+    return [line.replace("**inyBERT**", "**TinyBERT**")]
+
+
+def test_the_readme_example_is_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEFAULT_SOURCE.read_text(encoding="utf-8")
+    lines = [new for line in text.splitlines() for new in edited(line)]
+    assert len(lines) == len(text.splitlines())  # one row added, one removed
+    (tmp_path / "old.md").write_text(text, encoding="utf-8")
+    (tmp_path / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_main(["diff", "old.md", "README.md"], capsys)
+    shown = README.read_text(encoding="utf-8").split("$ dllm-kg diff old.md README.md\n")[1]
+    assert code == 1
+    assert out == shown.split("```\n")[0]
