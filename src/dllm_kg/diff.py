@@ -221,7 +221,7 @@ def _entry_change(old: Entry, new: Entry) -> EntryChange:
         old_values = before.values if before else ()
         new_values = after.values if after else ()
         if [v.key for v in old_values] != [v.key for v in new_values]:
-            name = (after or before).name  # type: ignore[union-attr]
+            name = after.name if after else before.name if before else prop
             fields.append(FieldChange(name, prop, old_values, new_values))
     fields.sort(key=lambda field: (field.name, field.property))
     return EntryChange(new.iri, new.kind, new.name, tuple(fields))
