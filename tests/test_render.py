@@ -110,11 +110,6 @@ def small_page() -> str:
 
 
 @pytest.fixture(scope="module")
-def bundled_figure(bundled_store: ox.Store) -> nx.Graph:
-    return connection_graph(bundled_store)
-
-
-@pytest.fixture(scope="module")
 def bundled_layout(bundled_figure: nx.Graph) -> Layout:
     return figure_layout(bundled_figure)
 
