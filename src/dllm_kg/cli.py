@@ -66,6 +66,7 @@ app = typer.Typer(
         "  dllm-kg check my-list.md        name each defect of a list by file and line\n"
         "  dllm-kg query --list            the canned queries and their parameters\n"
         "  dllm-kg query small-models -p budget=3B\n"
+        "  dllm-kg diff old.md new.md      what changed between two versions of a list\n"
         "  dllm-kg serve                   a SPARQL endpoint and a query page\n\n"
         "`dllm-kg COMMAND -h` tells more about each command."
     ),
