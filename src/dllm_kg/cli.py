@@ -113,8 +113,10 @@ BUILD_EXAMPLES = """Examples:
   dllm-kg build                        the bundled list into dist/
   dllm-kg build my-list.md -o site     another list, another folder
   dllm-kg build --strict               exit 1 and write nothing on a violation
+  dllm-kg build --list-date 2025-05-31 record the list's date in void.ttl
 
-A build replaces only the files it wrote; anything else in the folder stays."""
+A build replaces only the files it wrote; anything else in the folder stays. void.ttl records
+the list file's SHA-256 and its date (--list-date, else SOURCE_DATE_EPOCH; never the clock)."""
 
 
 @app.command("build", cls=_Command, epilog=BUILD_EXAMPLES)
@@ -129,19 +131,32 @@ def build_command(
             "(default: write anyway and exit 0).",
         ),
     ] = False,
+    list_date: Annotated[
+        str | None,
+        typer.Option(
+            "--list-date",
+            metavar="YYYY-MM-DD",
+            help="The date of this version of the list, recorded in void.ttl "
+            "(default: the day of SOURCE_DATE_EPOCH if set, else no date).",
+        ),
+    ] = None,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD and a VoID description.
 
     The build runs the checks of `dllm-kg check` and prints their summary.
     """
     from dllm_kg.listfile import shown_list_path
+    from dllm_kg.listversion import parse_list_date
     from dllm_kg.pipeline import build
     from dllm_kg.records import Severity
 
     try:
+        issued = parse_list_date(list_date) if list_date is not None else None
         with build_progress() as on_stage:
             label = str(source) if source else None
-            result = build(source, out, label=label, strict=strict, on_stage=on_stage)
+            result = build(
+                source, out, label=label, strict=strict, on_stage=on_stage, list_date=issued
+            )
     except DllmKgError as error:
         fail(str(error))
     print_summary(result, out, shown_list_path(source))

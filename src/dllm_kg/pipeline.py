@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,12 +70,19 @@ def read(
 
 
 def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
-    """A parsed list's whole graph (records, vocabularies, annotations, and what the rules of
-    queries/rules/ derive from them), as sorted N-Triples and in an in-memory store."""
+    """A parsed list's whole graph (records, vocabularies, research directions, annotations, and
+    what the rules of queries/rules/ derive from them), as sorted N-Triples and in an in-memory
+    store."""
     from dllm_kg.curate import annotation_triples_of, derived_triples
+    from dllm_kg.directions import direction_triples
     from dllm_kg.graph import encoded, list_triples, merged_lines, sorted_lines, vocabulary_triples
 
-    triples = chain(vocabulary_triples(), list_triples(parsed), annotation_triples_of(parsed))
+    triples = chain(
+        vocabulary_triples(),
+        direction_triples(),
+        list_triples(parsed),
+        annotation_triples_of(parsed),
+    )
     lines = sorted_lines(triples)
     store = load_store(encoded(list(lines)))
     derived = sorted_lines(derived_triples(store))
@@ -100,23 +108,33 @@ def build(
     label: str | None = None,
     strict: bool = False,
     on_stage: Callable[[str], object] | None = None,
+    list_date: date | None = None,
 ) -> BuildResult:
     """Parse, build, check and export; the output folder is replaced only when all files are ready.
 
     :param strict: write nothing when the check finds a violation (``files`` is then empty).
+    :param list_date: the list's date, recorded in void.ttl with the file's digest; when None,
+        the day (UTC) of ``SOURCE_DATE_EPOCH`` if that is set; never the clock.
     :param on_stage: called with each stage's name (:data:`STAGES`) as it starts, and with
         ``"done"`` at the end: for progress bars and benchmarks.
     :raises dllm_kg.buildfolder.ExportError: first, before any work, when ``out_dir`` is
         unusable or holds a file of :data:`BUILD_FILES` that a build did not write.
+    :raises dllm_kg.listversion.ListDateError: before any work, for a ``SOURCE_DATE_EPOCH``
+        that is not a time.
     """
+    from dllm_kg.listfile import read_list_bytes
+    from dllm_kg.listversion import list_version, source_date
     from dllm_kg.parse import parse_file
     from dllm_kg.render import render_figures
     from dllm_kg.validate import tagged_findings, validate
 
     stage = on_stage or _no_report
     check_output_folder(out_dir, BUILD_FILES)
+    list_date = list_date if list_date is not None else source_date()
     stage("parse")
-    parsed = parse_file(source or DEFAULT_SOURCE, label)
+    path = source or DEFAULT_SOURCE
+    parsed = parse_file(path, label)
+    version = list_version(path.name, read_list_bytes(path, label or path.name), list_date)
     stage("graph")
     ntriples, store = graph_of(parsed)
     stage("store")
@@ -129,7 +147,8 @@ def build(
             stage("done")
             return BuildResult(parsed, store, [], tuple(findings))
         stage("exports")
-        exports = {**serialised_files(beside.result("serialise")), **render_descriptions(store)}
+        descriptions = render_descriptions(store, version)
+        exports = {**serialised_files(beside.result("serialise")), **descriptions}
         stage("figure")
         figures = render_figures(store)
         stage("write")
