@@ -46,7 +46,7 @@ def test_a_second_query_reads_the_stored_graph_and_an_edit_rebuilds_it(
 ) -> None:
     cache = tmp_path / "cache"
     first = dllm_kg(cache, "query", "-e", ASK_MARKER, "--source", str(listed))
-    assert first.stderr.startswith(f"graph: built and stored: {listed} (5,045 triples, ")
+    assert first.stderr.startswith(f"graph: built and stored: {listed} (5,651 triples, ")
     [entry] = entries(cache)
     mark(entry)
     second = dllm_kg(cache, "query", "-e", ASK_MARKER, "--source", str(listed))
