@@ -122,7 +122,9 @@ the list file's SHA-256 and its date (--list-date, else SOURCE_DATE_EPOCH; never
 @app.command("build", cls=_Command, epilog=BUILD_EXAMPLES)
 def build_command(
     source: SourceArgument = None,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = EXPORTS_DIR,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", metavar="DIR", help="Output folder.")
+    ] = EXPORTS_DIR,
     strict: Annotated[
         bool,
         typer.Option(
@@ -264,7 +266,7 @@ def tag_command(
     evaluate: Annotated[
         bool, typer.Option("--evaluate", help="Score the tagger on held-out curated papers.")
     ] = False,
-    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    folds: Annotated[int, typer.Option(min=2, metavar="N", help="Cross-validation folds.")] = 5,
     draft: Annotated[
         Path | None,
         typer.Option(
@@ -342,7 +344,7 @@ QUERY_EXAMPLES = """Examples:
   dllm-kg query papers-by-technique -p technique=LoRA
   dllm-kg query small-models -p budget=3B -f csv
   dllm-kg query describe-paper -p paper="Visual Instruction Tuning"
-  dllm-kg query -e 'SELECT ?t WHERE { ?p dllm:isSurvey true ; dcterms:title ?t }'
+  dllm-kg query -e 'SELECT ?t { ?p dllm:isSurvey true ; dcterms:title ?t }'
 
 docs/queries.md shows each canned query with an example answer."""
 
@@ -363,17 +365,25 @@ def query_command(
         Format, typer.Option("--format", "-f", help="How to print rows; graphs print as Turtle.")
     ] = Format.TABLE,
     expression: Annotated[
-        str | None, typer.Option("-e", "--expression", help="SPARQL text to run instead.")
+        str | None,
+        typer.Option("-e", "--expression", metavar="SPARQL", help="SPARQL text to run instead."),
     ] = None,
     show_list: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
     source: Annotated[
         Path | None,
-        typer.Option(help="A list (.md) or exported graph (.ttl, .nt, .jsonld) to ask instead."),
+        typer.Option(
+            metavar="FILE",
+            help="A list (.md) or exported graph (.ttl, .nt, .jsonld) to ask instead.",
+        ),
     ] = None,
     engine: Annotated[Engine, typer.Option(help="The SPARQL engine.")] = Engine.OXIGRAPH,
     timeout: Annotated[
         float,
-        typer.Option(min=0, help="Seconds the query may run before it is stopped; 0: no limit."),
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="Seconds the query may run before it is stopped; 0: no limit.",
+        ),
     ] = QUERY_TIMEOUT,
     endpoint: Annotated[
         str | None,
@@ -575,7 +585,12 @@ def render_command(
     source: SourceArgument = None,
     out: Annotated[
         Path,
-        typer.Option("-o", "--out", help="The file: .html for the page, .svg for the picture."),
+        typer.Option(
+            "-o",
+            "--out",
+            metavar="FILE",
+            help="The file: .html for the page, .svg for the picture.",
+        ),
     ] = Path(PAGE_FILE),
 ) -> None:
     """Draw the connection figure as one offline HTML page (or an SVG picture)."""
@@ -593,7 +608,9 @@ def render_command(
 @app.command("stats", cls=_Command)
 def stats_command(
     source: SourceArgument = None,
-    top: Annotated[int, typer.Option(min=1, help="How many of each ranking to print.")] = 10,
+    top: Annotated[
+        int, typer.Option(min=1, metavar="N", help="How many of each ranking to print.")
+    ] = 10,
 ) -> None:
     """Print what networkx tells about the figure: areas, bridges, central techniques."""
     from dllm_kg.pipeline import stored_graph
@@ -610,22 +627,34 @@ def stats_command(
 def serve_command(
     source: SourceArgument = None,
     host: Annotated[
-        str, typer.Option(help="The address to listen on; 0.0.0.0 for every network.")
+        str,
+        typer.Option(
+            metavar="ADDRESS", help="The address to listen on; 0.0.0.0 for every network."
+        ),
     ] = SERVE_DEFAULTS.host,
     port: Annotated[
-        int, typer.Option(min=0, max=65535, help="The port; 0 for any free one.")
+        int, typer.Option(min=0, max=65535, metavar="PORT", help="The port; 0 for any free one.")
     ] = SERVE_DEFAULTS.port,
     timeout: Annotated[
-        float, typer.Option(min=0.1, help="Seconds a query may run before it is stopped.")
+        float,
+        typer.Option(
+            min=0.1, metavar="SECONDS", help="Seconds a query may run before it is stopped."
+        ),
     ] = SERVE_DEFAULTS.timeout,
     max_results: Annotated[
-        int, typer.Option(min=1, help="Rows or triples a result holds at most; more are cut.")
+        int,
+        typer.Option(
+            min=1, metavar="N", help="Rows or triples a result holds at most; more are cut."
+        ),
     ] = SERVE_DEFAULTS.max_results,
     workers: Annotated[
-        int, typer.Option(min=1, help="Queries answered at once (one process each).")
+        int, typer.Option(min=1, metavar="N", help="Queries answered at once (one process each).")
     ] = SERVE_DEFAULTS.workers,
     queue: Annotated[
-        int, typer.Option(min=0, help="Queries that may wait for a worker; more get a 503.")
+        int,
+        typer.Option(
+            min=0, metavar="N", help="Queries that may wait for a worker; more get a 503."
+        ),
     ] = SERVE_DEFAULTS.max_waiting,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint, a query page and the downloads.
