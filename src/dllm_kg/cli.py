@@ -115,8 +115,9 @@ BUILD_EXAMPLES = """Examples:
   dllm-kg build --strict               exit 1 and write nothing on a violation
   dllm-kg build --list-date 2025-05-31 record the list's date in void.ttl
 
-A build replaces only the files it wrote; anything else in the folder stays. void.ttl records
-the list file's SHA-256 and its date (--list-date, else SOURCE_DATE_EPOCH; never the clock)."""
+A build replaces only the files it wrote; anything else in the folder stays.
+void.ttl records the list file's SHA-256, and its date: --list-date, else the
+day of SOURCE_DATE_EPOCH, else none (never the clock)."""
 
 
 @app.command("build", cls=_Command, epilog=BUILD_EXAMPLES)
