@@ -54,15 +54,18 @@ CLASS_PARTITIONS = {
 }
 
 
-def render_exports(store: ox.Store, ntriples: bytes | None = None) -> dict[str, bytes]:
+def render_exports(
+    store: ox.Store, ntriples: bytes | None = None, version: ListVersion | None = None
+) -> dict[str, bytes]:
     """Every export file's bytes, by file name; the same graph always gives the same bytes.
 
     :param ntriples: the store's triples as :func:`sorted_ntriples` gives them, where the
         caller has them already (a build does): they are not dumped and sorted again.
+    :param version: the list file the graph was built from, recorded in void.ttl.
     """
     if ntriples is None:
         ntriples = sorted_ntriples(store)
-    return {**render_serialisations(ntriples), **render_descriptions(store)}
+    return {**render_serialisations(ntriples), **render_descriptions(store, version)}
 
 
 def render_serialisations(ntriples: bytes) -> dict[str, bytes]:

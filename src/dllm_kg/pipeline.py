@@ -16,6 +16,7 @@ from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE, FIGURE_FILE, PAGE_FILE
 from dllm_kg.export import EXPORT_FILES, class_counts, render_descriptions, render_exports
 from dllm_kg.graph import load_store
+from dllm_kg.listversion import ListVersion
 from dllm_kg.namespaces import DLLM
 from dllm_kg.records import Finding, ParsedList, Severity
 from dllm_kg.store import StoredGraph, find_stored, store_graph
@@ -122,8 +123,7 @@ def build(
     :raises dllm_kg.listversion.ListDateError: before any work, for a ``SOURCE_DATE_EPOCH``
         that is not a time.
     """
-    from dllm_kg.listfile import read_list_bytes
-    from dllm_kg.listversion import list_version, source_date
+    from dllm_kg.listversion import source_date
     from dllm_kg.parse import parse_file
     from dllm_kg.render import render_figures
     from dllm_kg.validate import tagged_findings, validate
@@ -132,9 +132,8 @@ def build(
     check_output_folder(out_dir, BUILD_FILES)
     list_date = list_date if list_date is not None else source_date()
     stage("parse")
-    path = source or DEFAULT_SOURCE
-    parsed = parse_file(path, label)
-    version = list_version(path.name, read_list_bytes(path, label or path.name), list_date)
+    parsed = parse_file(source or DEFAULT_SOURCE, label)
+    version = list_version_of(source, label, list_date)
     stage("graph")
     ntriples, store = graph_of(parsed)
     stage("store")
@@ -158,12 +157,29 @@ def build(
     return BuildResult(parsed, store, files, tuple(findings))
 
 
-def outputs(store: ox.Store) -> dict[str, bytes]:
+def outputs(store: ox.Store, version: ListVersion | None = None) -> dict[str, bytes]:
     """Every file a build writes, by name, rendered from a graph's store (``dllm-kg serve``
-    offers them)."""
+    offers them); ``version`` is the list file it was built from (:func:`list_version_of`)."""
     from dllm_kg.render import render_figures
 
-    return {**render_exports(store), **render_figures(store)}
+    return {**render_exports(store, version=version), **render_figures(store)}
+
+
+def list_version_of(
+    source: Path | None = None, label: str | None = None, list_date: date | None = None
+) -> ListVersion:
+    """The version of a list file (the bundled one by default) that void.ttl records: its
+    name, SHA-256 and date (``list_date``, else the day of ``SOURCE_DATE_EPOCH``, else none).
+
+    :raises dllm_kg.errors.DllmKgError: when the file cannot be read, or for a
+        ``SOURCE_DATE_EPOCH`` that is not a time.
+    """
+    from dllm_kg.listfile import read_list_bytes
+    from dllm_kg.listversion import list_version, source_date
+
+    path = source or DEFAULT_SOURCE
+    issued = list_date if list_date is not None else source_date()
+    return list_version(path.name, read_list_bytes(path, label or path.name), issued)
 
 
 def _no_report(stage: str) -> None:

@@ -10,6 +10,7 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
@@ -19,7 +20,7 @@ from dllm_kg.graph import DATASET_IRI
 from dllm_kg.listversion import SOURCE_DATE_EPOCH, ListDateError, parse_list_date, source_date
 from dllm_kg.namespaces import SPDX
 from dllm_kg.pipeline import build
-from tests.serving import DLLM_KG
+from tests.serving import DLLM_KG, served
 
 NEWER = DATA_DIR / "awesome-distributed-LLM-2025-05.md"
 LIST_FILE = URIRef(f"{DATASET_IRI}.list")
@@ -139,3 +140,13 @@ def test_a_bad_date_is_one_line_and_writes_nothing(
     assert done.stderr.startswith(f"dllm-kg: error: {message}")
     assert done.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_the_served_description_is_the_dated_builds(tmp_path: Path) -> None:
+    """`dllm-kg serve --list-date` offers the void.ttl that `build --list-date` writes."""
+    done = run_build("-o", str(tmp_path / "out"), "--list-date", "2025-05-31")
+    assert done.returncode == 0, done.stderr
+    with served("--list-date", "2025-05-31") as server:
+        response = httpx.get(f"{server.url}/.well-known/void")
+    assert response.content == (tmp_path / "out" / "void.ttl").read_bytes()
+    assert b'"2025-05-31"^^xsd:date' in response.content
