@@ -5,6 +5,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import networkx as nx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
@@ -15,6 +16,8 @@ from dllm_kg.parse import parse_file
 from dllm_kg.pipeline import load
 from dllm_kg.query import KnowledgeGraph
 from dllm_kg.records import ParsedList
+from dllm_kg.render import render_page
+from dllm_kg.stats import connection_graph
 from dllm_kg.store import CACHE_VARIABLE
 from dllm_kg.terms import rdflib_graph
 
@@ -52,6 +55,20 @@ def bundled_graph() -> Graph:
 def bundled_kg() -> KnowledgeGraph:
     """The bundled list's graph, ready for queries on both engines (a copy of its own)."""
     return KnowledgeGraph(load()[1])
+
+
+@pytest.fixture(scope="session")
+def bundled_figure(bundled_store: ox.Store) -> nx.Graph:
+    """The bundled list's connection figure (networkx)."""
+    return connection_graph(bundled_store)
+
+
+@pytest.fixture(scope="session")
+def bundled_page(tmp_path_factory: pytest.TempPathFactory, bundled_store: ox.Store) -> Path:
+    """The bundled list's figure page, ``graph.html``, written once for the session."""
+    path = tmp_path_factory.mktemp("page") / "graph.html"
+    path.write_bytes(render_page(bundled_store))
+    return path
 
 
 def build_graph(parsed: ParsedList, vocabularies: Iterable[Path] = VOCABULARY_PATHS) -> Graph:

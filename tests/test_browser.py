@@ -82,21 +82,9 @@ def open_page(browser: object, path: Path) -> Iterator[Opened]:
     context.close()
 
 
-@pytest.fixture(scope="module")
-def bundled_figure(bundled_store: ox.Store) -> nx.Graph:
-    return connection_graph(bundled_store)
-
-
-@pytest.fixture(scope="module")
-def bundled_file(tmp_path_factory: pytest.TempPathFactory, bundled_store: ox.Store) -> Path:
-    path = tmp_path_factory.mktemp("page") / "graph.html"
-    path.write_bytes(render_page(bundled_store))
-    return path
-
-
 @pytest.fixture
-def bundled(browser: object, bundled_file: Path) -> Iterator[Opened]:
-    yield from open_page(browser, bundled_file)
+def bundled(browser: object, bundled_page: Path) -> Iterator[Opened]:
+    yield from open_page(browser, bundled_page)
 
 
 @pytest.fixture
@@ -281,12 +269,12 @@ def test_hostile_list_end_to_end(browser: object, tmp_path: Path) -> None:
         assert opened.errors() == []
 
 
-def test_a_broken_address_is_ignored(browser: object, bundled_file: Path) -> None:
+def test_a_broken_address_is_ignored(browser: object, bundled_page: Path) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(bundled_file.as_uri() + "#%")
+    page.goto(bundled_page.as_uri() + "#%")
     page.wait_for_selector("body[data-drawn]", state="attached", timeout=DRAW_TIMEOUT)
     assert errors == []
     context.close()

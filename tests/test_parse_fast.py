@@ -104,6 +104,8 @@ SLOW_CELLS = [
 def canonical(parsed: ParsedList) -> str:
     """The records as canonical JSON text: every field, in a fixed order."""
     fields = dataclasses.asdict(parsed)
+    if not fields["citations"]:  # added for #16 (a BibTeX block); the digests predate it
+        del fields["citations"]
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 

@@ -27,6 +27,9 @@ from .conftest import DATA
 
 ENGINES = ("rdflib", "oxigraph")
 QUERIES = list_queries()
+#: Queries that read what a list's BibTeX block gives (authors): the bundled list has none, so
+#: they find nothing there; tests/issues/test_16_bibtex.py runs them on the May 2025 list.
+NEEDS_BIBTEX = {"papers-by-author"}
 
 
 @pytest.fixture(params=ENGINES)
@@ -72,7 +75,8 @@ def test_both_engines_give_the_same_result(bundled_kg: KnowledgeGraph, query: Ca
         # the canned queries is a total order, so the order must agree too.
         assert Counter(on_rdflib.rows) == Counter(on_oxigraph.rows)
         assert on_rdflib.rows == on_oxigraph.rows
-    assert len(on_rdflib) > 0, f"{query.name} finds nothing with its defaults"
+    if query.name not in NEEDS_BIBTEX:
+        assert len(on_rdflib) > 0, f"{query.name} finds nothing with its defaults"
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda query: query.name)
@@ -575,8 +579,9 @@ def test_describe_paper(bundled_kg: KnowledgeGraph, engine: str) -> None:
     assert set(graph.objects(record, URIRef("http://www.w3.org/ns/prov#wasAttributedTo"))) == {
         AGENT.curation
     }
-    # 18 statements about the paper, 8 about its row, 2 about its annotation record.
-    assert len(result) == 28
+    # 19 statements about the paper (its year from the arXiv id among them), 8 about its row,
+    # 2 about its annotation record.
+    assert len(result) == 29
     # A paper listed twice is described with both of its rows; by title, case-insensitively.
     title = "distributed foundation models for multi-modal learning in 6G wireless networks"
     twice = run(bundled_kg, "describe-paper", engine, paper=title)

@@ -469,7 +469,7 @@ def test_a_dataframe_and_a_notebook_table(bundled_kg: KnowledgeGraph) -> None:
     assert frame["papers"].sum() == 268
     assert "<td>area:data-layer</td>" in result._repr_html_()
     triples = bundled_kg.run("describe-paper").to_dataframe()
-    assert list(triples.columns) == ["subject", "predicate", "object"] and len(triples) == 28
+    assert list(triples.columns) == ["subject", "predicate", "object"] and len(triples) == 29
 
 
 # The catalogue ---------------------------------------------------------------------------------

@@ -68,10 +68,10 @@ def test_both_engines_print_the_same_json() -> None:
 def test_graph_queries_print_turtle() -> None:
     code, out, _ = query("describe-paper", "-p", "paper=visual instruction tuning", "-f", "json")
     assert code == 0
-    # 18 statements about the paper (type, title, dataset, row, record, arXiv id, areas A
-    # and D, code, survey flag, link, task, four models, two techniques), 7 about its row
+    # 19 statements about the paper (type, title, dataset, row, record, arXiv id, year, areas
+    # A and D, code, survey flag, link, task, four models, two techniques), 7 about its row
     # (the arXiv PDF link is listed as given) and 2 about its annotation record.
-    assert len(Graph().parse(data=out, format="turtle")) == 27
+    assert len(Graph().parse(data=out, format="turtle")) == 28
 
 
 def test_hand_written_sparql() -> None:

@@ -18,7 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
 from dllm_kg.errors import INTERRUPTED, DllmKgError
-from dllm_kg.options import QUERY_TIMEOUT, Engine, Format, ReportFormat, Settings
+from dllm_kg.options import QUERY_TIMEOUT, DiffFormat, Engine, Format, ReportFormat, Settings
 
 # Each command imports the stages it runs when it runs, so that `dllm-kg --help` and
 # `dllm-kg query` start fast (pyshacl, networkx, pyvis and markdown-it load only when needed).
@@ -66,6 +66,7 @@ app = typer.Typer(
         "  dllm-kg check my-list.md        name each defect of a list by file and line\n"
         "  dllm-kg query --list            the canned queries and their parameters\n"
         "  dllm-kg query small-models -p budget=3B\n"
+        "  dllm-kg diff old.md new.md      what changed between two versions of a list\n"
         "  dllm-kg serve                   a SPARQL endpoint and a query page\n\n"
         "`dllm-kg COMMAND -h` tells more about each command."
     ),
@@ -198,6 +199,7 @@ def print_summary(result: BuildResult, out: Path, path: str) -> None:
 
     :param path: the list's path as the user opens it.
     """
+    from dllm_kg.bibtex import summary as bibtex_summary
     from dllm_kg.validate import TAGGED_CODE, summary
 
     rows = {
@@ -208,6 +210,9 @@ def print_summary(result: BuildResult, out: Path, path: str) -> None:
         "triples": str(len(result.store)),
         "findings": summary(result.findings),
     }
+    citations = bibtex_summary(result.parsed)
+    if citations:
+        rows["bibtex"] = citations
     tagged = sum(finding.code == TAGGED_CODE for finding in result.findings)
     if tagged:
         papers = f"{tagged} paper{'' if tagged == 1 else 's'}"
@@ -262,6 +267,41 @@ def check_command(
     text = render_report(report_format, result.conforms, result.report, findings, name, path)
     write_exactly(printable(text) if report_format is ReportFormat.TEXT else text)
     raise typer.Exit(0 if result.conforms else 1)
+
+
+#: The examples at the end of `dllm-kg diff --help`.
+DIFF_EXAMPLES = """Examples:
+  dllm-kg diff old.md README.md                what changed, as Markdown
+  dllm-kg diff old.md README.md -f json        the same, for a script
+
+The text is Markdown: it can go into a pull-request comment as it is."""
+
+
+@app.command("diff", cls=_Command, epilog=DIFF_EXAMPLES)
+def diff_command(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The older version of the list.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The newer version of the list.")],
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format", "-f", help="text: Markdown that reads as text; json: for scripts."
+        ),
+    ] = DiffFormat.TEXT,
+) -> None:
+    """Compare two versions of the list: papers, models and repositories added, removed and
+    changed, by IRI, and each changed field.
+
+    Exit status: 0 no changes, 1 changes, 2 a list that cannot be read.
+    """
+    from dllm_kg.diff import diff_lists, render
+
+    try:
+        diff = diff_lists(old, new)
+    except DllmKgError as error:
+        fail(str(error))
+    text = render(diff, output_format)
+    write_exactly(printable(text) if output_format is DiffFormat.TEXT else text)
+    raise typer.Exit(0 if diff.unchanged else 1)
 
 
 @app.command("tag", cls=_Command)
@@ -607,6 +647,41 @@ def render_command(
     except DllmKgError as error:
         fail(str(error))
     console.print(printable(f"wrote {out} ({size:,} bytes)"), markup=False)
+
+
+#: The examples at the end of `dllm-kg bibtex --help`.
+BIBTEX_EXAMPLES = """Examples:
+  dllm-kg bibtex                       the bundled list's papers, on stdout
+  dllm-kg bibtex my-list.md -o papers.bib
+
+Keys come from each paper's IRI, so they stay the same in every version of the list."""
+
+
+@app.command("bibtex", cls=_Command, epilog=BIBTEX_EXAMPLES)
+def bibtex_command(
+    source: SourceArgument = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="The .bib file (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a BibTeX entry for every listed paper: authors, venue and year where the list's
+    BibTeX block gives them, else title, year and link."""
+    from dllm_kg.bibtex import render_bibtex
+    from dllm_kg.pipeline import stored_graph
+
+    try:
+        text = render_bibtex(stored_graph(source, label=str(source) if source else None).store)
+    except DllmKgError as error:
+        fail(str(error))
+    if out is None:
+        write_exactly(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"{out}: cannot be written ({error.strerror})")
+    entries = len(re.findall(r"^@", text, re.MULTILINE))
+    console.print(printable(f"wrote {out} ({entries} entries)"), markup=False, soft_wrap=True)
 
 
 @app.command("stats", cls=_Command)

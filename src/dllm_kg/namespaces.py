@@ -19,6 +19,11 @@ DIRECTION = Namespace(BASE + "direction/")
 SOURCE = Namespace(BASE + "source/")
 ANNOTATION = Namespace(BASE + "annotation/")
 AGENT = Namespace(BASE + "agent/")
+#: People who wrote papers (from the list's BibTeX block), the place of each on a paper's
+#: author list, and the works the companion survey cites that the list does not hold.
+AUTHOR = Namespace(BASE + "author/")
+AUTHORSHIP = Namespace(BASE + "authorship/")
+REFERENCE = Namespace(BASE + "reference/")
 #: The dataset itself (VoID/DCAT description).
 DATASET = Namespace(BASE + "dataset/")
 #: The four areas of decentralising the LLM pipeline, in the order the connection figure
@@ -58,6 +63,9 @@ PREFIXES: dict[str, str] = {
     "source": str(SOURCE),
     "annotation": str(ANNOTATION),
     "agent": str(AGENT),
+    "author": str(AUTHOR),
+    "authorship": str(AUTHORSHIP),
+    "reference": str(REFERENCE),
     "dataset": str(DATASET),
     "dcterms": str(DCTERMS),
     "schema": str(SCHEMA),

@@ -54,3 +54,10 @@ class Settings:
     max_connections: int = 500
     #: The largest request body (a POSTed query), in bytes.
     max_body: int = 1 << 20
+
+
+class DiffFormat(StrEnum):
+    """The formats of ``dllm-kg diff``."""
+
+    TEXT = "text"
+    JSON = "json"

@@ -23,6 +23,7 @@ from dllm_kg.identifiers import link_problem, slug
 from dllm_kg.listfile import MAX_CELL_CHARS, MAX_LINES, MAX_ROWS, ListError, read_list_text
 from dllm_kg.mdtable import INTERRUPTS, ROW, split_row, table
 from dllm_kg.records import (
+    Citation,
     Finding,
     ModelRow,
     PaperRow,
@@ -174,6 +175,8 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
         reader = _Reader(file, lines, _references(env))
         reader.findings.extend(removed)
         reader.read(tokens)
+    citations, findings = _citations(reader.bibtex, file)
+    reader.findings.extend(findings)
     if not reader.papers and not reader.models:
         message = "the list's tables have no rows" if reader.tables else "no paper or model table"
         reader.finding(Severity.VIOLATION, "no-tables", message, 1)
@@ -182,7 +185,25 @@ def parse_text(text: str, file: str = "<string>") -> ParsedList:
         papers=tuple(reader.papers),
         models=tuple(reader.models),
         findings=tuple(reader.findings),
+        citations=citations,
     )
+
+
+def _citations(
+    blocks: Sequence[tuple[int, str]], file: str
+) -> tuple[tuple[Citation, ...], list[Finding]]:
+    """The entries of the list's ``bibtex`` code blocks, and what is wrong with them."""
+    if not blocks:  # most lists: bibtexparser is not even imported
+        return (), []
+    from dllm_kg.bibtex import read_bibtex
+
+    citations: list[Citation] = []
+    findings: list[Finding] = []
+    for line, text in blocks:
+        read, problems = read_bibtex(text, file, line)
+        citations += read
+        findings += problems
+    return tuple(citations), findings
 
 
 def _removed_nuls(lines: Sequence[str], file: str) -> list[Finding]:
@@ -287,6 +308,8 @@ class _Reader:
         self.models: list[ModelRow] = []
         self.findings: list[Finding] = []
         self.tables = 0
+        #: The ``bibtex`` fenced code blocks: the line of their first entry line, their text.
+        self.bibtex: list[tuple[int, str]] = []
 
     def finding(
         self,
@@ -307,6 +330,8 @@ class _Reader:
                 heading = _heading_text(tokens[index + 1])
             elif token.type == "table_open":
                 self._read_table(tokens, index, heading)
+            elif token.type == "fence" and token.info.strip().lower() == "bibtex":
+                self.bibtex.append((token.map[0] + 2, token.content))
             elif token.type == "html_block" and _HTML_TABLE.search(token.content):
                 message = "HTML table not read: write its rows as a Markdown table"
                 self.finding(Severity.VIOLATION, "table-not-read", message, token.map[0] + 1)

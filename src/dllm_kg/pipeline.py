@@ -71,9 +71,10 @@ def read(
 
 
 def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
-    """A parsed list's whole graph (records, vocabularies, research directions, annotations, and
-    what the rules of queries/rules/ derive from them), as sorted N-Triples and in an in-memory
-    store."""
+    """A parsed list's whole graph (records, vocabularies, research directions, annotations,
+    citations from its BibTeX block, and what the rules of queries/rules/ derive from them), as
+    sorted N-Triples and in an in-memory store."""
+    from dllm_kg.bibtex import citation_triples
     from dllm_kg.curate import annotation_triples_of, derived_triples
     from dllm_kg.directions import direction_triples
     from dllm_kg.graph import encoded, list_triples, merged_lines, sorted_lines, vocabulary_triples
@@ -83,6 +84,7 @@ def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
         direction_triples(),
         list_triples(parsed),
         annotation_triples_of(parsed),
+        citation_triples(parsed),
     )
     lines = sorted_lines(triples)
     store = load_store(encoded(list(lines)))

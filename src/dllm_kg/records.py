@@ -92,6 +92,42 @@ class ModelRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """An author as a BibTeX entry names them: given names, and the family name with its
+    ``von`` part (``van der Berg``); a group (``{The Vicuna Team}``) has a family name only."""
+
+    given: str
+    family: str
+
+    @property
+    def name(self) -> str:
+        """The name as it is read: given names first."""
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One entry of the list's BibTeX block, its LaTeX read to plain text.
+
+    :param key: the entry's key in the block, e.g. ``wu2023fast``.
+    :param entry_type: ``article``, ``inproceedings``, ``misc``, ...
+    :param line: the 1-based line of the list file where the entry starts.
+    :param venue: the journal or proceedings (``journal``, else ``booktitle``), or "".
+    :param identifiers: arXiv ids and DOIs the entry gives anywhere, as ``arxiv:ID`` and
+        ``doi:10.x/y`` (DOIs in lower case), in the order found.
+    """
+
+    key: str
+    entry_type: str
+    line: int
+    title: str
+    authors: tuple[Person, ...]
+    year: str
+    venue: str
+    identifiers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedList:
     """Everything read from one list file."""
 
@@ -99,6 +135,8 @@ class ParsedList:
     papers: tuple[PaperRow, ...]
     models: tuple[ModelRow, ...]
     findings: tuple[Finding, ...]
+    #: The entries of the list's ``bibtex`` code blocks (the citations section), in order.
+    citations: tuple[Citation, ...] = ()
 
     @property
     def rows(self) -> int:

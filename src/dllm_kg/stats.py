@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from dllm_kg.identifiers import ALLOWED_SCHEMES
-from dllm_kg.namespaces import AREAS, DLLM
+from dllm_kg.namespaces import AREAS, DLLM, SCHEMA
 
 
 class Kind(StrEnum):
@@ -82,7 +82,8 @@ class FigureTables:
         reaches, sorted.
     :param broader: each technique's broader techniques (``skos:broader``), sorted.
     :param facts: what a node's card shows besides its name and links, by IRI: a paper's
-        ``arxiv`` id and ``year``; a model's ``parameters`` (124M) and ``huggingface`` id.
+        ``arxiv`` id, ``year``, ``authors`` (in order, comma-separated) and ``venue``; a
+        model's ``parameters`` (124M) and ``huggingface`` id.
     """
 
     kinds: dict[str, Kind]
@@ -548,7 +549,8 @@ def _broader_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, tuple[s
 
 
 def _facts_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, dict[str, str]]:
-    """What the cards show besides names and links: arXiv id and year, model size and id."""
+    """What the cards show besides names and links: a paper's arXiv id, year (dcterms:issued,
+    else from the arXiv id), authors and venue; a model's size and Hugging Face id."""
     facts: dict[str, dict[str, str]] = {}
 
     def literals(prop: str, kind: Kind) -> Iterator[tuple[str, str]]:
@@ -556,6 +558,12 @@ def _facts_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, dict[str,
             if kinds.get(node.value) is kind and isinstance(value, ox.Literal):
                 yield node.value, value.value
 
+    for paper, year in literals(DCTERMS.issued, Kind.PAPER):
+        facts.setdefault(paper, {}).setdefault("year", year)
+    for paper, names in _authors_of(store, kinds).items():
+        facts.setdefault(paper, {})["authors"] = ", ".join(names)
+    for paper, venue in literals(DLLM.venue, Kind.PAPER):
+        facts.setdefault(paper, {}).setdefault("venue", venue)
     for paper, arxiv in literals(DLLM.arxivId, Kind.PAPER):
         found = facts.setdefault(paper, {})
         found.setdefault("arxiv", arxiv)
@@ -569,6 +577,20 @@ def _facts_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, dict[str,
     for model, hub in literals(DLLM.huggingFaceId, Kind.MODEL):
         facts.setdefault(model, {}).setdefault("huggingface", hub)
     return dict(sorted(facts.items()))
+
+
+def _authors_of(store: ox.Store, kinds: Mapping[str, Kind]) -> dict[str, list[str]]:
+    """Each paper's author names, in the order of its author list (schema:position)."""
+    author = {place.value: person.value for place, person in _pairs(store, DLLM.author)}
+    position = {place.value: value.value for place, value in _pairs(store, SCHEMA.position)}
+    name = {person.value: value.value for person, value in _pairs(store, FOAF.name)}
+    places: dict[str, list[tuple[int, str]]] = {}
+    for paper, place in _pairs(store, DLLM.authorship):
+        who = author.get(place.value)
+        if kinds.get(paper.value) is Kind.PAPER and who in name:
+            order = int(position.get(place.value, "0") or 0)
+            places.setdefault(paper.value, []).append((order, name[who]))
+    return {paper: [n for _, n in sorted(found)] for paper, found in places.items()}
 
 
 def arxiv_year(arxiv: str) -> str:

@@ -22,8 +22,8 @@ import pytest
 
 from dllm_kg.namespaces import DLLM
 from dllm_kg.query import KnowledgeGraph, run_query
-from dllm_kg.render import LABEL_LENGTH, TAG_LENGTH, page_data, render_page, short_label
-from dllm_kg.stats import Kind, connection_graph, nodes_of
+from dllm_kg.render import LABEL_LENGTH, TAG_LENGTH, page_data, short_label
+from dllm_kg.stats import Kind, nodes_of
 
 from ..test_browser import DRAW_TIMEOUT, FWDLLM, frames
 
@@ -71,21 +71,8 @@ DRAW = "() => { window.__canvas = []; network.redraw(); return window.__canvas; 
 
 
 @pytest.fixture(scope="module")
-def figure(bundled_store: ox.Store) -> nx.Graph:
-    return connection_graph(bundled_store)
-
-
-@pytest.fixture(scope="module")
 def data(bundled_store: ox.Store) -> dict:
     return page_data(bundled_store)
-
-
-@pytest.fixture(scope="module")
-def page_file(tmp_path_factory: pytest.TempPathFactory, bundled_store: ox.Store) -> Path:
-    """The bundled list's page, built once for every test here."""
-    path = tmp_path_factory.mktemp("figure15") / "graph.html"
-    path.write_bytes(render_page(bundled_store))
-    return path
 
 
 def opened(browser: object, path: Path, width: int = 1400, height: int = 900) -> Iterator[object]:
@@ -102,13 +89,13 @@ def opened(browser: object, path: Path, width: int = 1400, height: int = 900) ->
 
 
 @pytest.fixture
-def page(browser: object, page_file: Path) -> Iterator[object]:
-    yield from opened(browser, page_file)
+def page(browser: object, bundled_page: Path) -> Iterator[object]:
+    yield from opened(browser, bundled_page)
 
 
 @pytest.fixture
-def narrow(browser: object, page_file: Path) -> Iterator[object]:
-    yield from opened(browser, page_file, width=800, height=900)
+def narrow(browser: object, bundled_page: Path) -> Iterator[object]:
+    yield from opened(browser, bundled_page, width=800, height=900)
 
 
 def visible(page: object, kind: str | None = None) -> set[str]:
@@ -222,18 +209,22 @@ def test_an_exact_name_wins_and_enter_opens_it(page: object) -> None:
     assert page.text_content("#details h2") == "Quantization"
 
 
-def test_search_finds_arxiv_ids_and_every_kind_by_name(page: object, figure: nx.Graph) -> None:
+def test_search_finds_arxiv_ids_and_every_kind_by_name(
+    page: object, bundled_figure: nx.Graph
+) -> None:
     for text in ("2308.13894", "arXiv:2308.13894v2"):
         assert first_found(page, text) == FWDLLM, text
     names: dict[str, list[str]] = {}
-    for node, name in figure.nodes(data="name"):
+    for node, name in bundled_figure.nodes(data="name"):
         names.setdefault(name.lower(), []).append(node)
     for kind in (Kind.TECHNIQUE, Kind.MODEL, Kind.REPOSITORY, Kind.PAPER):
         unique = [
-            n for n in nodes_of(figure, kind) if len(names[figure.nodes[n]["name"].lower()]) == 1
+            n
+            for n in nodes_of(bundled_figure, kind)
+            if len(names[bundled_figure.nodes[n]["name"].lower()]) == 1
         ]
         for node in unique[:: max(1, len(unique) // 6)]:
-            assert first_found(page, figure.nodes[node]["name"]) == node, node
+            assert first_found(page, bundled_figure.nodes[node]["name"]) == node, node
 
 
 # 5. Labels, tooltips and cards -------------------------------------------------------------------
@@ -268,14 +259,14 @@ def screen_font(call: dict) -> float:
 
 
 def test_papers_are_named_at_the_first_zoom_and_labels_never_overlap(
-    page: object, figure: nx.Graph
+    page: object, bundled_figure: nx.Graph
 ) -> None:
-    first = paper_labels(page, figure)
+    first = paper_labels(page, bundled_figure)
     readable = [call for call in first if screen_font(call) >= 10]
     assert len(readable) >= 15
     assert overlapping(first) == []
     page.evaluate("network.moveTo({ position: { x: 0, y: 0 }, scale: 2 })")
-    closer = paper_labels(page, figure)
+    closer = paper_labels(page, bundled_figure)
     assert len(closer) >= 20
     assert overlapping(closer) == []
 

@@ -302,6 +302,9 @@ var dllm = (function () {
     details.appendChild(el("h2", node.name, "name"));
     var facts = factsOf(node);
     if (facts.length) { details.appendChild(el("p", facts.join(" · "), "facts")); }
+    // A paper's authors and venue, where the list's BibTeX block gives them.
+    if (node.authors) { details.appendChild(el("p", node.authors, "authors")); }
+    if (node.venue) { details.appendChild(el("p", node.venue, "venue")); }
     var parts = [];
     var papers = around(id, "paper");
     if (node.group === "paper") {
