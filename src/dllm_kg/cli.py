@@ -110,13 +110,27 @@ SourceArgument = Annotated[
 ]
 
 
+ListDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--list-date",
+        metavar="YYYY-MM-DD",
+        help="The date of this version of the list, recorded in void.ttl "
+        "(default: the day of SOURCE_DATE_EPOCH if set, else no date).",
+    ),
+]
+
+
 #: The examples at the end of `dllm-kg build --help`.
 BUILD_EXAMPLES = """Examples:
   dllm-kg build                        the bundled list into dist/
   dllm-kg build my-list.md -o site     another list, another folder
   dllm-kg build --strict               exit 1 and write nothing on a violation
+  dllm-kg build --list-date 2025-05-31 record the list's date in void.ttl
 
-A build replaces only the files it wrote; anything else in the folder stays."""
+A build replaces only the files it wrote; anything else in the folder stays.
+void.ttl records the list file's SHA-256, and its date: --list-date, else the
+day of SOURCE_DATE_EPOCH, else none (never the clock)."""
 
 
 @app.command("build", cls=_Command, epilog=BUILD_EXAMPLES)
@@ -133,19 +147,24 @@ def build_command(
             "(default: write anyway and exit 0).",
         ),
     ] = False,
+    list_date: ListDateOption = None,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD and a VoID description.
 
     The build runs the checks of `dllm-kg check` and prints their summary.
     """
     from dllm_kg.listfile import shown_list_path
+    from dllm_kg.listversion import parse_list_date
     from dllm_kg.pipeline import build
     from dllm_kg.records import Severity
 
     try:
+        issued = parse_list_date(list_date) if list_date is not None else None
         with build_progress() as on_stage:
             label = str(source) if source else None
-            result = build(source, out, label=label, strict=strict, on_stage=on_stage)
+            result = build(
+                source, out, label=label, strict=strict, on_stage=on_stage, list_date=issued
+            )
     except DllmKgError as error:
         fail(str(error))
     print_summary(result, out, shown_list_path(source))
@@ -772,17 +791,22 @@ def serve_command(
             min=0, metavar="N", help="Queries that may wait for a worker; more get a 503."
         ),
     ] = SERVE_DEFAULTS.max_waiting,
+    list_date: ListDateOption = None,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint, a query page and the downloads.
 
     Ctrl-C stops it.
     """
-    from dllm_kg.pipeline import stored_graph
+    from dllm_kg.listversion import parse_list_date
+    from dllm_kg.pipeline import list_version_of, stored_graph
     from dllm_kg.serve import Settings, listening_socket, run
 
     settings = Settings(host, port, timeout, max_results, workers, max_waiting=queue)
     try:
-        stored = stored_graph(source, label=str(source) if source else None)
+        label = str(source) if source else None
+        issued = parse_list_date(list_date) if list_date is not None else None
+        version = list_version_of(source, label, issued)
+        stored = stored_graph(source, label=label)
         sock = listening_socket(host, port)
     except DllmKgError as error:
         fail(str(error))
@@ -803,7 +827,7 @@ def serve_command(
         console.print("Ctrl-C stops it.", markup=False)
 
     with suppress(KeyboardInterrupt):  # uvicorn stops on Ctrl-C, and may raise it again after
-        run(stored, settings, sock, ready)
+        run(stored, settings, sock, ready, version)
     console.print("stopped", markup=False)
 
 

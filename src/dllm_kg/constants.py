@@ -24,6 +24,9 @@ SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 AREAS_PATH = DATA_DIR / "areas.ttl"
 TECHNIQUES_PATH = DATA_DIR / "techniques.ttl"
 TASKS_PATH = DATA_DIR / "tasks.ttl"
+#: The list's research-directions figure, transcribed, and the techniques its directions match.
+DIRECTIONS_PATH = DATA_DIR / "research-directions.yaml"
+DIRECTION_MATCHES_PATH = DATA_DIR / "research-directions-techniques.yaml"
 #: Curated annotations (one per paper) and base models.
 ANNOTATIONS_PATH = DATA_DIR / "annotations.yaml"
 MODELS_PATH = DATA_DIR / "models.yaml"

@@ -50,7 +50,12 @@ NAME_PROPERTIES = tuple(
 FOLLOWED: dict[str, tuple[str, str]] = {
     str(PROV.wasDerivedFrom): ("listed in", str(DLLM.section)),
     str(DLLM.annotation): ("annotated by", str(PROV.wasAttributedTo)),
+    str(DLLM.authorship): ("authors", str(DLLM.author)),
 }
+#: Followed links whose nodes have a place: the field lists their values in that order.
+ORDERED_BY: dict[str, str] = {str(DLLM.authorship): str(SCHEMA.position)}
+#: Properties not shown, as another field says the same: the authors, unordered.
+SAID_ELSEWHERE = frozenset({str(DCTERMS.creator)})
 #: The version of the JSON report's layout; it changes only when a key changes meaning.
 JSON_VERSION = 1
 
@@ -255,20 +260,30 @@ class _Reader:
 
     def entry(self, node: ox.NamedNode, kind: str) -> Entry:
         """One entry and its fields."""
-        found: dict[str, tuple[str, list[Value]]] = {}
+        found: dict[str, tuple[str, list[tuple[object, Value]]]] = {}
         for quad in self.store.quads_for_pattern(node, None, None, None):
             prop = quad.predicate.value
+            if prop in SAID_ELSEWHERE:
+                continue
             if prop in FOLLOWED:
                 name, shown = FOLLOWED[prop]
-                values = [self.value(o) for o in self._objects(quad.object, ox.NamedNode(shown))]
+                place = self._place(quad.object, ORDERED_BY.get(prop))
+                values = [
+                    (place, self.value(o)) for o in self._objects(quad.object, ox.NamedNode(shown))
+                ]
             else:
-                name, values = self.field_name(quad.predicate), [self.value(quad.object)]
+                name, values = self.field_name(quad.predicate), [(0, self.value(quad.object))]
             found.setdefault(prop, (name, []))[1].extend(values)
         fields = {
-            prop: Field(name, prop, tuple(sorted(values, key=lambda value: value.key)))
+            prop: Field(name, prop, tuple(v for _, v in sorted(values, key=_placed)))
             for prop, (name, values) in found.items()
         }
         return Entry(node.value, kind, self.name(node) or _compact(node.value), fields)
+
+    def _place(self, node: object, prop: str | None) -> int:
+        """A followed node's place (its integer value of ``prop``), or 0 when unordered."""
+        places = self._objects(node, ox.NamedNode(prop)) if prop else []
+        return int(places[0].value) if places else 0
 
     def field_name(self, prop: ox.NamedNode) -> str:
         """A property's label, else its local name in words (``alternateName``: alternate
@@ -355,6 +370,11 @@ class _Reader:
         if numbered:
             return [member for _, member in sorted(numbered, key=lambda pair: pair[0])]
         return None
+
+
+def _placed(item: tuple[int, Value]) -> tuple[int, str]:
+    """A field value's order: its place, then its key."""
+    return item[0], item[1].key
 
 
 def _literal_text(literal: ox.Literal) -> str:

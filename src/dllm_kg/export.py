@@ -11,7 +11,8 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from dllm_kg.constants import UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL
 from dllm_kg.graph import DATASET_IRI, Triple, sorted_document
-from dllm_kg.namespaces import BASE, DLLM, PREFIXES
+from dllm_kg.listversion import ListVersion, version_triples
+from dllm_kg.namespaces import BASE, DLLM, PREFIXES, SPDX
 from dllm_kg.terms import nt_iri, nt_literal
 
 #: The files of a build, by format.
@@ -39,6 +40,8 @@ NOTICE = (
 _INTEGER_TYPES = {str(XSD.integer)}
 _BOOLEAN_TYPES = {str(XSD.boolean)}
 _RDF_TYPE = f"<{RDF.type}>"
+#: The VoID description's prefixes: the project's, and SPDX for the list file's checksum.
+VOID_PREFIXES = {**PREFIXES, "spdx": str(SPDX)}
 
 
 #: The classes the VoID description counts, each in a partition named by its plural.
@@ -51,15 +54,18 @@ CLASS_PARTITIONS = {
 }
 
 
-def render_exports(store: ox.Store, ntriples: bytes | None = None) -> dict[str, bytes]:
+def render_exports(
+    store: ox.Store, ntriples: bytes | None = None, version: ListVersion | None = None
+) -> dict[str, bytes]:
     """Every export file's bytes, by file name; the same graph always gives the same bytes.
 
     :param ntriples: the store's triples as :func:`sorted_ntriples` gives them, where the
         caller has them already (a build does): they are not dumped and sorted again.
+    :param version: the list file the graph was built from, recorded in void.ttl.
     """
     if ntriples is None:
         ntriples = sorted_ntriples(store)
-    return {**render_serialisations(ntriples), **render_descriptions(store)}
+    return {**render_serialisations(ntriples), **render_descriptions(store, version)}
 
 
 def render_serialisations(ntriples: bytes) -> dict[str, bytes]:
@@ -79,11 +85,15 @@ def write_serialisations(ntriples: Path, folder: Path) -> dict[str, Path]:
     return {name: folder / name for name in files}
 
 
-def render_descriptions(store: ox.Store) -> dict[str, bytes]:
-    """The files that describe the downloads: the JSON-LD context and the VoID description."""
+def render_descriptions(store: ox.Store, version: ListVersion | None = None) -> dict[str, bytes]:
+    """The files that describe the downloads: the JSON-LD context and the VoID description.
+
+    :param version: the list file the graph was built from, recorded in the VoID description.
+    """
+    void = sorted_document(void_triples(store, version))
     return {
         CONTEXT_FILE: _json_bytes(context()),
-        VOID_FILE: comment_block(NOTICE) + turtle(_parsed(sorted_document(void_triples(store)))),
+        VOID_FILE: comment_block(NOTICE) + turtle(_parsed(void), VOID_PREFIXES),
     }
 
 
@@ -93,9 +103,9 @@ def sorted_ntriples(store: ox.Store) -> bytes:
     return b"".join(line + b"\n" for line in sorted(data.splitlines()) if line.strip())
 
 
-def turtle(triples: Iterable[ox.Triple]) -> bytes:
+def turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> bytes:
     """Turtle with the project's prefixes, subjects in the order given."""
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def context() -> dict[str, object]:
@@ -208,9 +218,12 @@ def compact(iri: str) -> str:
 _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
-def void_triples(store: ox.Store) -> Iterator[Triple]:
-    """A VoID and DCAT description of the dataset: licence, source, size and downloads."""
+def void_triples(store: ox.Store, version: ListVersion | None = None) -> Iterator[Triple]:
+    """A VoID and DCAT description of the dataset: licence, source, size and downloads, and
+    the list version it was built from where ``version`` gives it."""
     dataset = nt_iri(DATASET_IRI)
+    if version is not None:
+        yield from version_triples(str(DATASET_IRI), version)
     for quad in store.quads_for_pattern(ox.NamedNode(DATASET_IRI), None, None, ox.DefaultGraph()):
         yield dataset, str(quad.predicate), str(quad.object)
     yield dataset, nt_iri(RDF.type), nt_iri(VOID.Dataset)

@@ -14,6 +14,8 @@ REPOSITORY = Namespace(BASE + "repository/")
 AREA = Namespace(BASE + "area/")
 TECHNIQUE = Namespace(BASE + "technique/")
 TASK = Namespace(BASE + "task/")
+#: The research directions of the list's second figure (a SKOS scheme of its own).
+DIRECTION = Namespace(BASE + "direction/")
 SOURCE = Namespace(BASE + "source/")
 ANNOTATION = Namespace(BASE + "annotation/")
 AGENT = Namespace(BASE + "agent/")
@@ -37,6 +39,8 @@ SCHEMA = Namespace("https://schema.org/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 CC = Namespace("http://creativecommons.org/ns#")
+#: SPDX terms, which DCAT 3 uses for checksums (spdx:checksum, spdx:Checksum).
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 #: SHACL: the shapes and the validation report.
 SH = Namespace("http://www.w3.org/ns/shacl#")
 #: The SHACL shapes (ontology/shapes.ttl); each reporting shape is named for its finding code.
@@ -55,6 +59,7 @@ PREFIXES: dict[str, str] = {
     "area": str(AREA),
     "technique": str(TECHNIQUE),
     "task": str(TASK),
+    "direction": str(DIRECTION),
     "source": str(SOURCE),
     "annotation": str(ANNOTATION),
     "agent": str(AGENT),

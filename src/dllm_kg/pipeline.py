@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE, FIGURE_FILE, PAGE_FILE
 from dllm_kg.export import EXPORT_FILES, class_counts, render_descriptions, render_exports
 from dllm_kg.graph import load_store
+from dllm_kg.listversion import ListVersion
 from dllm_kg.namespaces import DLLM
 from dllm_kg.records import Finding, ParsedList, Severity
 from dllm_kg.store import StoredGraph, find_stored, store_graph
@@ -69,15 +71,17 @@ def read(
 
 
 def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
-    """A parsed list's whole graph (records, vocabularies, annotations, citations from its
-    BibTeX block, and what the rules of queries/rules/ derive from them), as sorted N-Triples
-    and in an in-memory store."""
+    """A parsed list's whole graph (records, vocabularies, research directions, annotations,
+    citations from its BibTeX block, and what the rules of queries/rules/ derive from them), as
+    sorted N-Triples and in an in-memory store."""
     from dllm_kg.bibtex import citation_triples
     from dllm_kg.curate import annotation_triples_of, derived_triples
+    from dllm_kg.directions import direction_triples
     from dllm_kg.graph import encoded, list_triples, merged_lines, sorted_lines, vocabulary_triples
 
     triples = chain(
         vocabulary_triples(),
+        direction_triples(),
         list_triples(parsed),
         annotation_triples_of(parsed),
         citation_triples(parsed),
@@ -107,23 +111,31 @@ def build(
     label: str | None = None,
     strict: bool = False,
     on_stage: Callable[[str], object] | None = None,
+    list_date: date | None = None,
 ) -> BuildResult:
     """Parse, build, check and export; the output folder is replaced only when all files are ready.
 
     :param strict: write nothing when the check finds a violation (``files`` is then empty).
+    :param list_date: the list's date, recorded in void.ttl with the file's digest; when None,
+        the day (UTC) of ``SOURCE_DATE_EPOCH`` if that is set; never the clock.
     :param on_stage: called with each stage's name (:data:`STAGES`) as it starts, and with
         ``"done"`` at the end: for progress bars and benchmarks.
     :raises dllm_kg.buildfolder.ExportError: first, before any work, when ``out_dir`` is
         unusable or holds a file of :data:`BUILD_FILES` that a build did not write.
+    :raises dllm_kg.listversion.ListDateError: before any work, for a ``SOURCE_DATE_EPOCH``
+        that is not a time.
     """
+    from dllm_kg.listversion import source_date
     from dllm_kg.parse import parse_file
     from dllm_kg.render import render_figures
     from dllm_kg.validate import tagged_findings, validate
 
     stage = on_stage or _no_report
     check_output_folder(out_dir, BUILD_FILES)
+    list_date = list_date if list_date is not None else source_date()
     stage("parse")
     parsed = parse_file(source or DEFAULT_SOURCE, label)
+    version = list_version_of(source, label, list_date)
     stage("graph")
     ntriples, store = graph_of(parsed)
     stage("store")
@@ -136,7 +148,8 @@ def build(
             stage("done")
             return BuildResult(parsed, store, [], tuple(findings))
         stage("exports")
-        exports = {**serialised_files(beside.result("serialise")), **render_descriptions(store)}
+        descriptions = render_descriptions(store, version)
+        exports = {**serialised_files(beside.result("serialise")), **descriptions}
         stage("figure")
         figures = render_figures(store)
         stage("write")
@@ -146,12 +159,29 @@ def build(
     return BuildResult(parsed, store, files, tuple(findings))
 
 
-def outputs(store: ox.Store) -> dict[str, bytes]:
+def outputs(store: ox.Store, version: ListVersion | None = None) -> dict[str, bytes]:
     """Every file a build writes, by name, rendered from a graph's store (``dllm-kg serve``
-    offers them)."""
+    offers them); ``version`` is the list file it was built from (:func:`list_version_of`)."""
     from dllm_kg.render import render_figures
 
-    return {**render_exports(store), **render_figures(store)}
+    return {**render_exports(store, version=version), **render_figures(store)}
+
+
+def list_version_of(
+    source: Path | None = None, label: str | None = None, list_date: date | None = None
+) -> ListVersion:
+    """The version of a list file (the bundled one by default) that void.ttl records: its
+    name, SHA-256 and date (``list_date``, else the day of ``SOURCE_DATE_EPOCH``, else none).
+
+    :raises dllm_kg.errors.DllmKgError: when the file cannot be read, or for a
+        ``SOURCE_DATE_EPOCH`` that is not a time.
+    """
+    from dllm_kg.listfile import read_list_bytes
+    from dllm_kg.listversion import list_version, source_date
+
+    path = source or DEFAULT_SOURCE
+    issued = list_date if list_date is not None else source_date()
+    return list_version(path.name, read_list_bytes(path, label or path.name), issued)
 
 
 def _no_report(stage: str) -> None:

@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 from dllm_kg.catalogue import CannedQuery, list_queries
 from dllm_kg.constants import PACKAGE_DIR
 from dllm_kg.export import VOID_FILE
+from dllm_kg.listversion import ListVersion
 from dllm_kg.options import Settings
 from dllm_kg.protocol import (
     GRAPH_TYPES,
@@ -72,8 +73,10 @@ class _Graph:
     """What the routes share: the stored graph, its worker pool and, made on first use, its
     downloads."""
 
-    def __init__(self, stored: StoredGraph, settings: Settings) -> None:
-        self.stored, self.settings = stored, settings
+    def __init__(
+        self, stored: StoredGraph, settings: Settings, version: ListVersion | None = None
+    ) -> None:
+        self.stored, self.settings, self.version = stored, settings, version
         self.pool = QueryPool(
             str(stored.path / STORE_DIR),
             settings.workers,
@@ -91,7 +94,7 @@ class _Graph:
             if self._files is None:
                 from dllm_kg.pipeline import outputs
 
-                self._files = await asyncio.to_thread(outputs, self.stored.store)
+                self._files = await asyncio.to_thread(outputs, self.stored.store, self.version)
         return self._files
 
     async def queries(self) -> bytes:
@@ -102,9 +105,12 @@ class _Graph:
         return self._queries
 
 
-def create_app(stored: StoredGraph, settings: Settings) -> Starlette:
-    """The web application over one stored graph."""
-    graph = _Graph(stored, settings)
+def create_app(
+    stored: StoredGraph, settings: Settings, version: ListVersion | None = None
+) -> Starlette:
+    """The web application over one stored graph; ``version`` is the list file it was built
+    from, which the VoID description records as a build does."""
+    graph = _Graph(stored, settings, version)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -292,10 +298,11 @@ def run(
     settings: Settings,
     sock: socket.socket,
     on_ready: Callable[[], None],
+    version: ListVersion | None = None,
 ) -> None:
     """Serve until interrupted (Ctrl-C raises KeyboardInterrupt once the server has stopped)."""
     config = uvicorn.Config(
-        create_app(stored, settings),
+        create_app(stored, settings, version),
         limit_concurrency=settings.max_connections,
         timeout_keep_alive=5,
         timeout_graceful_shutdown=2,

@@ -26,6 +26,8 @@ from dllm_kg import __version__
 from dllm_kg.constants import (
     ANNOTATIONS_PATH,
     DEFAULT_SOURCE,
+    DIRECTION_MATCHES_PATH,
+    DIRECTIONS_PATH,
     MODELS_PATH,
     RULES_DIR,
 )
@@ -86,6 +88,8 @@ def graph_key(source: Path, label: str) -> str:
         *VOCABULARY_PATHS,
         ANNOTATIONS_PATH,
         MODELS_PATH,
+        DIRECTIONS_PATH,
+        DIRECTION_MATCHES_PATH,
         *sorted(RULES_DIR.glob("*.rq")),
     )
     digest.update(read_list_bytes(source, label))  # a regular file, not too large, or refused
