@@ -740,6 +740,42 @@ def bibtex_command(
     console.print(printable(f"wrote {out} ({entries} entries)"), markup=False, soft_wrap=True)
 
 
+#: The examples at the end of `dllm-kg ontology --help`.
+ONTOLOGY_EXAMPLES = """Examples:
+  dllm-kg ontology                     the bundled list's page, on stdout
+  dllm-kg ontology -o ontology.html    the page in a file
+
+Anchors: a term's local name (ontology.html#Paper), a concept's IRI
+after https://w3id.org/dllm-kg/ (ontology.html#technique/lora)."""
+
+
+@app.command("ontology", cls=_Command, epilog=ONTOLOGY_EXAMPLES)
+def ontology_command(
+    source: SourceArgument = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", metavar="FILE", help="The .html file (default: stdout)."),
+    ] = None,
+) -> None:
+    """Write the ontology's documentation: every class, property and concept of the ontology
+    and vocabularies, with alignments and examples from the list's graph, as one HTML page."""
+    from dllm_kg.ontodoc import ontology_page
+    from dllm_kg.pipeline import stored_graph
+
+    try:
+        page = ontology_page(stored_graph(source, label=str(source) if source else None).store)
+    except DllmKgError as error:
+        fail(str(error))
+    if out is None:
+        write_exactly(page.decode("utf-8"))
+        return
+    try:
+        out.write_bytes(page)
+    except OSError as error:
+        fail(f"{out}: cannot be written ({error.strerror})")
+    console.print(printable(f"wrote {out} ({len(page):,} bytes)"), markup=False, soft_wrap=True)
+
+
 @app.command("stats", cls=_Command)
 def stats_command(
     source: SourceArgument = None,
