@@ -581,7 +581,7 @@ def test_describe_paper(bundled_kg: KnowledgeGraph, engine: str) -> None:
     }
     # 19 statements about the paper (its year from the arXiv id among them), 8 about its row,
     # 2 about its annotation record; and 6 that restate the paper's in schema.org and BIBO
-    # terms (dllm_kg.align): two types, its name, its link as schema:url, its model mentioned.
+    # terms (dllm_kg.align): two types, name, url, code repository, the model it mentions.
     restated = [t for t in graph if str(t[1]).startswith(("https://schema.org/", BIBO))]
     restated += [t for t in graph.triples((paper, RDF.type, None)) if t[2] != DLLM.Paper]
     assert len(restated) == 6
