@@ -69,7 +69,8 @@ def test_json_ld_holds_the_context_that_the_context_file_holds(out: Path) -> Non
     assert document["@context"] == context
     assert context["dllm"] == "https://w3id.org/dllm-kg/ontology#"
     paper = next(node for node in document["@graph"] if node["@id"].startswith("paper:fwdllm"))
-    assert paper["@type"] == "dllm:Paper"
+    # Its own type, and the schema.org and BIBO types the ontology aligns it with.
+    assert paper["@type"] == ["bibo:AcademicArticle", "schema:ScholarlyArticle", "dllm:Paper"]
     assert paper["dllm:isSurvey"] is False
 
 
@@ -120,6 +121,8 @@ def test_void_lists_each_download_needing_nothing_else(out: Path) -> None:
         export.DOWNLOAD_BASE + "dllm-kg.ttl": "text/turtle",
         export.DOWNLOAD_BASE + "dllm-kg.nt": "application/n-triples",
         export.DOWNLOAD_BASE + "dllm-kg.jsonld": "application/ld+json",
+        export.DOWNLOAD_BASE + "graph.html": "text/html",
+        export.DOWNLOAD_BASE + "figure.svg": "image/svg+xml",
     }
     assert all((out / url.rsplit("/", 1)[1]).is_file() for url in downloads)
     requires = "PREFIX dcterms: <http://purl.org/dc/terms/> ASK { ?d dcterms:requires ?x }"

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from dllm_kg.namespaces import AGENT, AREA, DLLM, MODEL, PAPER, REPOSITORY, TASK, TECHNIQUE
+from dllm_kg.namespaces import AGENT, AREA, BIBO, DLLM, MODEL, PAPER, REPOSITORY, TASK, TECHNIQUE
 from dllm_kg.query import (
     CannedQuery,
     KnowledgeGraph,
@@ -580,8 +580,12 @@ def test_describe_paper(bundled_kg: KnowledgeGraph, engine: str) -> None:
         AGENT.curation
     }
     # 19 statements about the paper (its year from the arXiv id among them), 8 about its row,
-    # 2 about its annotation record.
-    assert len(result) == 29
+    # 2 about its annotation record; and 6 that restate the paper's in schema.org and BIBO
+    # terms (dllm_kg.align): two types, name, url, code repository, the model it mentions.
+    restated = [t for t in graph if str(t[1]).startswith(("https://schema.org/", BIBO))]
+    restated += [t for t in graph.triples((paper, RDF.type, None)) if t[2] != DLLM.Paper]
+    assert len(restated) == 6
+    assert len(result) == 29 + 6
     # A paper listed twice is described with both of its rows; by title, case-insensitively.
     title = "distributed foundation models for multi-modal learning in 6G wireless networks"
     twice = run(bundled_kg, "describe-paper", engine, paper=title)

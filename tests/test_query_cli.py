@@ -70,8 +70,10 @@ def test_graph_queries_print_turtle() -> None:
     assert code == 0
     # 19 statements about the paper (type, title, dataset, row, record, arXiv id, year, areas
     # A and D, code, survey flag, link, task, four models, two techniques), 7 about its row
-    # (the arXiv PDF link is listed as given) and 2 about its annotation record.
-    assert len(Graph().parse(data=out, format="turtle")) == 28
+    # (the arXiv PDF link is listed as given) and 2 about its annotation record; and 9 that
+    # restate the paper's in schema.org and BIBO terms (dllm_kg.align): two types, name, url,
+    # code repository and the four models as schema:mentions.
+    assert len(Graph().parse(data=out, format="turtle")) == 28 + 9
 
 
 def test_hand_written_sparql() -> None:

@@ -46,12 +46,12 @@ def test_a_second_query_reads_the_stored_graph_and_an_edit_rebuilds_it(
 ) -> None:
     cache = tmp_path / "cache"
     first = dllm_kg(cache, "query", "-e", ASK_MARKER, "--source", str(listed))
-    assert first.stderr.startswith(f"graph: built and stored: {listed} (5,765 triples, ")
+    assert first.stderr.startswith(f"graph: built and stored: {listed} (6,533 triples, ")
     [entry] = entries(cache)
     mark(entry)
     second = dllm_kg(cache, "query", "-e", ASK_MARKER, "--source", str(listed))
     assert (first.stdout, second.stdout) == ("false\n", "true\n")  # the marked store was read
-    assert second.stderr == f"graph: stored graph: {listed} (5,766 triples, {entry})\n"
+    assert second.stderr == f"graph: stored graph: {listed} (6,534 triples, {entry})\n"
 
     listed.write_text(listed.read_text().replace("FwdLLM", "FwdLLM2"))
     title = "SELECT ?t { ?p dcterms:title ?t FILTER(STRSTARTS(?t, 'FwdLLM')) }"

@@ -127,6 +127,7 @@ BUILD_EXAMPLES = """Examples:
   dllm-kg build my-list.md -o site     another list, another folder
   dllm-kg build --strict               exit 1 and write nothing on a violation
   dllm-kg build --list-date 2025-05-31 record the list's date in void.ttl
+  dllm-kg build --archive              also a versioned zip, SHA256SUMS, CITATION.cff
 
 A build replaces only the files it wrote; anything else in the folder stays.
 void.ttl records the list file's SHA-256, and its date: --list-date, else the
@@ -148,6 +149,14 @@ def build_command(
         ),
     ] = False,
     list_date: ListDateOption = None,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive",
+            help="Also write a release: CITATION.cff, dllm-kg-VERSION.zip of every file, "
+            "and SHA256SUMS.",
+        ),
+    ] = False,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD and a VoID description.
 
@@ -163,7 +172,13 @@ def build_command(
         with build_progress() as on_stage:
             label = str(source) if source else None
             result = build(
-                source, out, label=label, strict=strict, on_stage=on_stage, list_date=issued
+                source,
+                out,
+                label=label,
+                strict=strict,
+                on_stage=on_stage,
+                list_date=issued,
+                archive=archive,
             )
     except DllmKgError as error:
         fail(str(error))

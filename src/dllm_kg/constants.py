@@ -58,3 +58,22 @@ UPSTREAM_ATTRIBUTION = (
     "(https://github.com/solidlabnetwork/awesome-distributed-LLM), licensed CC BY 4.0; "
     "converted to RDF and normalised by dllm-kg."
 )
+#: The list's companion survey (cited in the dataset's CITATION.cff).
+SURVEY_ARXIV_ID = "2503.16585"
+SURVEY_YEAR = 2025
+SURVEY_TITLE = (
+    "Distributed LLMs and Multimodal Large Language Models: "
+    "A Survey on Advances, Challenges, and Future Directions"
+)
+#: Its authors, (given names, family names), in order, as the list's citation names them.
+SURVEY_AUTHORS = (
+    ("Hadi", "Amini"),
+    ("Md Jueal", "Mia"),
+    ("Yasaman", "Saadati"),
+    ("Ahmed", "Imteaj"),
+    ("Seyedsina", "Nabavirazavi"),
+    ("Urmish", "Thakker"),
+    ("Md Zarif", "Hossain"),
+    ("Awal Ahmed", "Fime"),
+    ("S. S.", "Iyengar"),
+)

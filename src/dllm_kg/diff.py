@@ -28,6 +28,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
+from dllm_kg.align import restated_properties
 from dllm_kg.errors import DllmKgError
 from dllm_kg.namespaces import DLLM, FOAF, PREFIXES, SCHEMA
 from dllm_kg.options import DiffFormat
@@ -54,8 +55,9 @@ FOLLOWED: dict[str, tuple[str, str]] = {
 }
 #: Followed links whose nodes have a place: the field lists their values in that order.
 ORDERED_BY: dict[str, str] = {str(DLLM.authorship): str(SCHEMA.position)}
-#: Properties not shown, as another field says the same: the authors, unordered.
-SAID_ELSEWHERE = frozenset({str(DCTERMS.creator)})
+#: Properties not shown, as another field says the same: the authors, unordered, and the
+#: schema.org and BIBO properties that restate the ontology's (dllm_kg.align).
+SAID_ELSEWHERE = frozenset({str(DCTERMS.creator)}) | restated_properties()
 #: The version of the JSON report's layout; it changes only when a key changes meaning.
 JSON_VERSION = 1
 

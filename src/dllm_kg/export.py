@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
-from dllm_kg.constants import UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL
+from dllm_kg import __version__
+from dllm_kg.constants import FIGURE_FILE, PAGE_FILE, UPSTREAM_ATTRIBUTION, UPSTREAM_LICENSE_URL
 from dllm_kg.graph import DATASET_IRI, Triple, sorted_document
-from dllm_kg.listversion import ListVersion, version_triples
-from dllm_kg.namespaces import BASE, DLLM, PREFIXES, SPDX
+from dllm_kg.listversion import ListVersion, checksum_triples, date_literal, version_triples
+from dllm_kg.namespaces import (
+    BASE,
+    DCAT_VERSION,
+    DLLM,
+    PAPER,
+    PREFIXES,
+    PUBLISHER,
+    PUBLISHER_HOMEPAGE,
+    PUBLISHER_NAME,
+    SPDX,
+)
 from dllm_kg.terms import nt_iri, nt_literal
 
 #: The files of a build, by format.
@@ -25,12 +37,15 @@ VOID_FILE = "void.ttl"
 EXPORT_FILES = (TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE, CONTEXT_FILE, VOID_FILE)
 #: Where the files are published (the VoID/DCAT description points here).
 DOWNLOAD_BASE = BASE + "dist/"
-#: Media types of the downloads.
+#: Media types of the downloads that hold the graph (each a ``void:dataDump``).
 MEDIA_TYPES = {
     TURTLE_FILE: "text/turtle",
     NTRIPLES_FILE: "application/n-triples",
     JSONLD_FILE: "application/ld+json",
 }
+#: Every download void.ttl lists as a ``dcat:Distribution``: the graph's three, the figure's
+#: page and its picture. (context.jsonld is no distribution: it holds no data.)
+DISTRIBUTIONS = {**MEDIA_TYPES, PAGE_FILE: "text/html", FIGURE_FILE: "image/svg+xml"}
 #: The licence notice that opens every text export.
 NOTICE = (
     f"Data: {UPSTREAM_ATTRIBUTION}\nLicence: {UPSTREAM_LICENSE_URL}\n"
@@ -65,7 +80,8 @@ def render_exports(
     """
     if ntriples is None:
         ntriples = sorted_ntriples(store)
-    return {**render_serialisations(ntriples), **render_descriptions(store, version)}
+    serialisations = render_serialisations(ntriples)
+    return {**serialisations, **render_descriptions(store, version, serialisations)}
 
 
 def render_serialisations(ntriples: bytes) -> dict[str, bytes]:
@@ -85,12 +101,18 @@ def write_serialisations(ntriples: Path, folder: Path) -> dict[str, Path]:
     return {name: folder / name for name in files}
 
 
-def render_descriptions(store: ox.Store, version: ListVersion | None = None) -> dict[str, bytes]:
+def render_descriptions(
+    store: ox.Store,
+    version: ListVersion | None = None,
+    files: Mapping[str, bytes | Path] | None = None,
+) -> dict[str, bytes]:
     """The files that describe the downloads: the JSON-LD context and the VoID description.
 
     :param version: the list file the graph was built from, recorded in the VoID description.
+    :param files: the downloads as written (bytes, or the path of the file), by name: the
+        description gives the size and SHA-256 of each of :data:`DISTRIBUTIONS` among them.
     """
-    void = sorted_document(void_triples(store, version))
+    void = sorted_document(void_triples(store, version, files or {}))
     return {
         CONTEXT_FILE: _json_bytes(context()),
         VOID_FILE: comment_block(NOTICE) + turtle(_parsed(void), VOID_PREFIXES),
@@ -218,12 +240,22 @@ def compact(iri: str) -> str:
 _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
-def void_triples(store: ox.Store, version: ListVersion | None = None) -> Iterator[Triple]:
-    """A VoID and DCAT description of the dataset: licence, source, size and downloads, and
-    the list version it was built from where ``version`` gives it."""
+def void_triples(
+    store: ox.Store,
+    version: ListVersion | None = None,
+    files: Mapping[str, bytes | Path] | None = None,
+) -> Iterator[Triple]:
+    """A VoID and DCAT description of the dataset: licence, source, publisher, version, size,
+    an example resource and downloads, and the list version it was built from (with its
+    date as the dataset's dates) where ``version`` gives it.
+
+    :param files: the downloads by name, as bytes or paths: each one's size and SHA-256 are
+        given (void.ttl cannot give its own).
+    """
     dataset = nt_iri(DATASET_IRI)
     if version is not None:
         yield from version_triples(str(DATASET_IRI), version)
+    yield from catalogue_triples(store, version)
     for quad in store.quads_for_pattern(ox.NamedNode(DATASET_IRI), None, None, ox.DefaultGraph()):
         yield dataset, str(quad.predicate), str(quad.object)
     yield dataset, nt_iri(RDF.type), nt_iri(VOID.Dataset)
@@ -236,15 +268,86 @@ def void_triples(store: ox.Store, version: ListVersion | None = None) -> Iterato
         yield dataset, nt_iri(VOID.classPartition), partition
         yield partition, nt_iri(VOID["class"]), nt_iri(klass)
         yield partition, nt_iri(VOID.entities), nt_literal(counts.get(str(klass), 0))
-    for name, media_type in MEDIA_TYPES.items():
-        distribution, download = _distribution(name), nt_iri(DOWNLOAD_BASE + name)
-        yield dataset, nt_iri(DCAT.distribution), distribution
+    for name, media_type in DISTRIBUTIONS.items():
+        yield from distribution_triples(name, media_type, (files or {}).get(name))
+
+
+def distribution_triples(name: str, media_type: str, data: bytes | Path | None) -> Iterator[Triple]:
+    """One download as a ``dcat:Distribution`` of the dataset (a ``void:dataDump`` too when it
+    holds the graph), with its byte size and SHA-256 where its bytes are given."""
+    dataset, distribution = nt_iri(DATASET_IRI), _distribution(name)
+    download = nt_iri(DOWNLOAD_BASE + name)
+    yield dataset, nt_iri(DCAT.distribution), distribution
+    if name in MEDIA_TYPES:
         yield dataset, nt_iri(VOID.dataDump), download
-        yield distribution, nt_iri(RDF.type), nt_iri(DCAT.Distribution)
-        yield distribution, nt_iri(DCAT.downloadURL), download
-        yield distribution, nt_iri(DCAT.mediaType), nt_literal(media_type)
-        yield distribution, nt_iri(DCTERMS.title), nt_literal(name)
-        yield distribution, nt_iri(DCTERMS.license), nt_iri(UPSTREAM_LICENSE_URL)
+    yield distribution, nt_iri(RDF.type), nt_iri(DCAT.Distribution)
+    yield distribution, nt_iri(DCAT.downloadURL), download
+    yield distribution, nt_iri(DCAT.mediaType), nt_literal(media_type)
+    yield distribution, nt_iri(DCTERMS.title), nt_literal(name)
+    yield distribution, nt_iri(DCTERMS.license), nt_iri(UPSTREAM_LICENSE_URL)
+    if data is not None:
+        size, sha256 = size_and_sha256(data)
+        yield distribution, nt_iri(DCAT.byteSize), f'"{size}"^^{nt_iri(XSD.nonNegativeInteger)}'
+        yield from checksum_triples(distribution[1:-1], sha256)
+
+
+def catalogue_triples(store: ox.Store, version: ListVersion | None) -> Iterator[Triple]:
+    """What a data catalogue expects of a dataset beyond VoID: version, publisher, dates and
+    an example resource. The dates are the list's (``--list-date`` or ``SOURCE_DATE_EPOCH``),
+    never the clock, and absent without one."""
+    dataset = nt_iri(DATASET_IRI)
+    release = dataset_version(version)
+    for prop in (DCAT_VERSION, OWL.versionInfo):
+        yield dataset, nt_iri(prop), nt_literal(release)
+    publisher = nt_iri(PUBLISHER)
+    yield dataset, nt_iri(DCTERMS.publisher), publisher
+    yield publisher, nt_iri(RDF.type), nt_iri(FOAF.Organization)
+    yield publisher, nt_iri(FOAF.name), nt_literal(PUBLISHER_NAME)
+    yield publisher, nt_iri(FOAF.homepage), nt_iri(PUBLISHER_HOMEPAGE)
+    if version is not None and version.issued is not None:
+        for prop in (DCTERMS.created, DCTERMS.modified):
+            yield dataset, nt_iri(prop), date_literal(version.issued)
+    example = example_paper(store)
+    if example is not None:
+        yield dataset, nt_iri(VOID.exampleResource), nt_iri(example)
+
+
+def dataset_version(version: ListVersion | None) -> str:
+    """The dataset's version: the package's, and (as SemVer build metadata) the first 12 hex
+    digits of the list file's SHA-256, which a date could not do: two lists may share a day,
+    and a build need not have a date.
+
+    >>> from dllm_kg.listversion import list_version
+    >>> dataset_version(list_version("list.md", b"")).split("+")[1]
+    'e3b0c44298fc'
+    """
+    return __version__ if version is None else f"{__version__}+{version.sha256[:12]}"
+
+
+def example_paper(store: ox.Store) -> str | None:
+    """The dataset's example resource: the first paper (by IRI) that has code, else the first
+    paper, else none."""
+    query = f"""SELECT ?paper WHERE {{
+        ?paper a <{DLLM.Paper}> . FILTER(STRSTARTS(STR(?paper), "{PAPER}"))
+        OPTIONAL {{ ?paper <{DLLM.hasCode}> ?code }}
+    }} ORDER BY (!BOUND(?code)) ?paper LIMIT 1"""
+    rows = list(store.query(query))
+    return rows[0]["paper"].value if rows else None
+
+
+def size_and_sha256(data: bytes | Path) -> tuple[int, str]:
+    """A file's size in bytes and its SHA-256 (lower-case hex), from its bytes or its path.
+
+    >>> size_and_sha256(b"abc")[0]
+    3
+    """
+    if isinstance(data, Path):
+        digest = hashlib.sha256()
+        with data.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+        return data.stat().st_size, digest.hexdigest()
+    return len(data), hashlib.sha256(data).hexdigest()
 
 
 def class_counts(store: ox.Store) -> dict[str, int]:

@@ -95,15 +95,32 @@ def version_triples(dataset: str, version: ListVersion) -> Iterator[tuple[str, s
 
     :param dataset: the dataset's IRI; the file and its checksum get IRIs of their own below it.
     """
-    source, checksum = nt_iri(f"{dataset}.list"), nt_iri(f"{dataset}.list.sha256")
+    source = nt_iri(f"{dataset}.list")
     yield nt_iri(dataset), nt_iri(PROV.wasDerivedFrom), source
     yield source, _TYPE, nt_iri(DCAT.Distribution)
     yield source, nt_iri(DCTERMS.title), nt_literal(version.name)
     yield source, nt_iri(DCAT.mediaType), nt_literal("text/markdown")
-    yield source, nt_iri(SPDX.checksum), checksum
+    yield from checksum_triples(f"{dataset}.list", version.sha256)
+    if version.issued is not None:
+        yield source, nt_iri(DCTERMS.issued), date_literal(version.issued)
+
+
+def checksum_triples(node: str, sha256: str) -> Iterator[tuple[str, str, str]]:
+    """A file's SHA-256 as DCAT 3 writes it: ``spdx:checksum`` to a node ``<node>.sha256``.
+
+    :param node: the IRI of the file (a ``dcat:Distribution``).
+    """
+    checksum = nt_iri(f"{node}.sha256")
+    yield nt_iri(node), nt_iri(SPDX.checksum), checksum
     yield checksum, _TYPE, nt_iri(SPDX.Checksum)
     yield checksum, nt_iri(SPDX.algorithm), nt_iri(SPDX.checksumAlgorithm_sha256)
-    yield checksum, nt_iri(SPDX.checksumValue), f'"{version.sha256}"^^{nt_iri(XSD.hexBinary)}'
-    if version.issued is not None:
-        issued = f'"{version.issued.isoformat()}"^^{nt_iri(XSD.date)}'
-        yield source, nt_iri(DCTERMS.issued), issued
+    yield checksum, nt_iri(SPDX.checksumValue), f'"{sha256}"^^{nt_iri(XSD.hexBinary)}'
+
+
+def date_literal(day: date) -> str:
+    """A day as an ``xsd:date`` N-Triples literal.
+
+    >>> date_literal(date(2025, 5, 31))
+    '"2025-05-31"^^<http://www.w3.org/2001/XMLSchema#date>'
+    """
+    return f'"{day.isoformat()}"^^{nt_iri(XSD.date)}'

@@ -1,6 +1,6 @@
 """Every IRI and namespace the project uses; no other module spells out an IRI."""
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 #: Base of every IRI minted by dllm-kg.
@@ -26,6 +26,12 @@ AUTHORSHIP = Namespace(BASE + "authorship/")
 REFERENCE = Namespace(BASE + "reference/")
 #: The dataset itself (VoID/DCAT description).
 DATASET = Namespace(BASE + "dataset/")
+#: Who publishes the dataset (void.ttl's dcterms:publisher): the dllm-kg project, with the
+#: project's w3id base as its home page. A placeholder until the project has a home of its
+#: own; a fork that publishes the data should name itself here.
+PUBLISHER = AGENT["dllm-kg"]
+PUBLISHER_NAME = "dllm-kg project"
+PUBLISHER_HOMEPAGE = BASE
 #: The four areas of decentralising the LLM pipeline, in the order the connection figure
 #: places them: top left, top right, bottom left, bottom right.
 ALGORITHMIC_FRAMEWORK = AREA["algorithmic-framework"]
@@ -41,6 +47,8 @@ FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 CC = Namespace("http://creativecommons.org/ns#")
 #: SPDX terms, which DCAT 3 uses for checksums (spdx:checksum, spdx:Checksum).
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+#: DCAT 3's dcat:version (rdflib's DCAT namespace, DCAT 2, lacks it).
+DCAT_VERSION = URIRef(f"{DCAT}version")
 #: SHACL: the shapes and the validation report.
 SH = Namespace("http://www.w3.org/ns/shacl#")
 #: The SHACL shapes (ontology/shapes.ttl); each reporting shape is named for its finding code.

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from dllm_kg.beside import Beside, serialised_files
 from dllm_kg.buildfolder import check_output_folder, write_build
 from dllm_kg.constants import DEFAULT_SOURCE, FIGURE_FILE, PAGE_FILE
-from dllm_kg.export import EXPORT_FILES, class_counts, render_descriptions, render_exports
+from dllm_kg.export import EXPORT_FILES, class_counts, render_descriptions
 from dllm_kg.graph import load_store
 from dllm_kg.listversion import ListVersion
 from dllm_kg.namespaces import DLLM
@@ -71,9 +71,21 @@ def read(
 
 
 def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
-    """A parsed list's whole graph (records, vocabularies, research directions, annotations,
-    citations from its BibTeX block, and what the rules of queries/rules/ derive from them), as
-    sorted N-Triples and in an in-memory store."""
+    """A parsed list's whole graph (:func:`stated_graph_of`, and its schema.org and BIBO types
+    and properties, :mod:`dllm_kg.align`), as sorted N-Triples and in an in-memory store."""
+    from dllm_kg.align import aligned_triples
+    from dllm_kg.graph import encoded, merged_lines, sorted_lines
+
+    lines, store = stated_graph_of(parsed)
+    aligned = sorted_lines(aligned_triples(store))
+    store.bulk_load(encoded(list(aligned)), format=ox.RdfFormat.N_TRIPLES)
+    return encoded(merged_lines(lines, aligned)), store
+
+
+def stated_graph_of(parsed: ParsedList) -> tuple[list[str], ox.Store]:
+    """A parsed list's graph before alignment: records, vocabularies, research directions,
+    annotations, citations from its BibTeX block, and what the rules of queries/rules/ derive
+    from them, as sorted N-Triples lines and in an in-memory store."""
     from dllm_kg.bibtex import citation_triples
     from dllm_kg.curate import annotation_triples_of, derived_triples
     from dllm_kg.directions import direction_triples
@@ -90,7 +102,7 @@ def graph_of(parsed: ParsedList) -> tuple[bytes, ox.Store]:
     store = load_store(encoded(list(lines)))
     derived = sorted_lines(derived_triples(store))
     store.bulk_load(encoded(list(derived)), format=ox.RdfFormat.N_TRIPLES)
-    return encoded(merged_lines(lines, derived)), store
+    return merged_lines(lines, derived), store
 
 
 def load(source: Path | None = None, label: str | None = None) -> tuple[ParsedList, ox.Store]:
@@ -112,12 +124,15 @@ def build(
     strict: bool = False,
     on_stage: Callable[[str], object] | None = None,
     list_date: date | None = None,
+    archive: bool = False,
 ) -> BuildResult:
     """Parse, build, check and export; the output folder is replaced only when all files are ready.
 
     :param strict: write nothing when the check finds a violation (``files`` is then empty).
     :param list_date: the list's date, recorded in void.ttl with the file's digest; when None,
         the day (UTC) of ``SOURCE_DATE_EPOCH`` if that is set; never the clock.
+    :param archive: also write the release archive and its checksum file
+        (:func:`dllm_kg.release.release_files`).
     :param on_stage: called with each stage's name (:data:`STAGES`) as it starts, and with
         ``"done"`` at the end: for progress bars and benchmarks.
     :raises dllm_kg.buildfolder.ExportError: first, before any work, when ``out_dir`` is
@@ -127,6 +142,7 @@ def build(
     """
     from dllm_kg.listversion import source_date
     from dllm_kg.parse import parse_file
+    from dllm_kg.release import release_files
     from dllm_kg.render import render_figures
     from dllm_kg.validate import tagged_findings, validate
 
@@ -148,12 +164,14 @@ def build(
             stage("done")
             return BuildResult(parsed, store, [], tuple(findings))
         stage("exports")
-        descriptions = render_descriptions(store, version)
-        exports = {**serialised_files(beside.result("serialise")), **descriptions}
+        downloads = serialised_files(beside.result("serialise"))
         stage("figure")
-        figures = render_figures(store)
+        downloads.update(render_figures(store))
         stage("write")
-        files = write_build({**exports, **figures}, out_dir)
+        downloads.update(render_descriptions(store, version, downloads))
+        if archive:
+            downloads.update(release_files(downloads, version))
+        files = write_build(downloads, out_dir)
         beside.result("store")
     stage("done")
     return BuildResult(parsed, store, files, tuple(findings))
@@ -162,9 +180,11 @@ def build(
 def outputs(store: ox.Store, version: ListVersion | None = None) -> dict[str, bytes]:
     """Every file a build writes, by name, rendered from a graph's store (``dllm-kg serve``
     offers them); ``version`` is the list file it was built from (:func:`list_version_of`)."""
+    from dllm_kg.export import render_serialisations, sorted_ntriples
     from dllm_kg.render import render_figures
 
-    return {**render_exports(store, version=version), **render_figures(store)}
+    files = {**render_serialisations(sorted_ntriples(store)), **render_figures(store)}
+    return {**files, **render_descriptions(store, version, files)}
 
 
 def list_version_of(

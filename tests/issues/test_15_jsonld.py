@@ -86,5 +86,6 @@ def test_it_stays_compact_one_node_per_line(out: Path, turtle: set[ox.Triple]) -
     nodes = [json.loads(line.rstrip(",")) for line in lines if line.startswith('{"@id": ')]
     assert len(nodes) == len({triple.subject for triple in turtle})
     paper = next(node for node in nodes if node["@id"].startswith("paper:fwdllm"))
-    assert paper["@type"] == "dllm:Paper"
+    # Its own type, and the schema.org and BIBO types the ontology aligns it with.
+    assert paper["@type"] == ["bibo:AcademicArticle", "schema:ScholarlyArticle", "dllm:Paper"]
     assert paper["dllm:isSurvey"] is False
