@@ -50,15 +50,15 @@ def check_output_folder(out_dir: Path, names: tuple[str, ...] = ()) -> None:
         or was changed since, or the folders cannot be read.
     """
     out_dir = out_dir.resolve()
-    if not out_dir.is_dir():
-        _check(out_dir, names)
-        return
     try:
-        with _turn(out_dir):  # a build moving its files in is never seen half-way
-            _finish_or_drop(out_dir)
-            _check(out_dir, names)
+        if out_dir.is_dir():
+            with _turn(out_dir):  # a build moving its files in is never seen half-way
+                _finish_or_drop(out_dir)
+                _check(out_dir, names)
+            return
     except OSError as error:
         raise ExportError(f"{out_dir}: cannot be used ({error.strerror})") from None
+    _check(out_dir, names)
 
 
 def write_build(files: Mapping[str, bytes | Path], out_dir: Path) -> list[Path]:
