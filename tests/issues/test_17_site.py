@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 
+from dllm_kg.buildfolder import write_build
 from dllm_kg.cli import main
 from dllm_kg.constants import DATA_DIR
 from dllm_kg.namespaces import BASE, DLLM, FOAF, PAPER, TECHNIQUE
@@ -295,3 +296,16 @@ def test_a_browser_clicks_from_the_index_to_a_paper_and_its_technique(
         assert json.loads(embedded)["@graph"]
     finally:
         context.close()
+
+
+def test_a_build_folder_takes_files_in_folders_and_drops_folders_it_empties(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    write_build({"index.html": b"i", "paper/a.html": b"a", "paper/deep/b.ttl": b"b"}, out)
+    assert (out / "paper" / "deep" / "b.ttl").read_bytes() == b"b"
+    (out / "paper" / "mine.txt").write_text("mine")
+    write_build({"index.html": b"j"}, out)
+    assert not (out / "paper" / "a.html").exists()
+    assert not (out / "paper" / "deep").exists()  # emptied, so removed
+    assert (out / "paper" / "mine.txt").read_text() == "mine"  # not the build's: kept
