@@ -6,6 +6,8 @@ them; every other file in the folder stays as it is. The files are first written
 a staging folder inside the output folder, then moved into place one by one; a flag file
 marks the point after which the move must finish, so a build killed while moving is finished
 by the next build that opens the folder. Builds into one folder take turns (``flock``).
+A file's name may hold ``/`` (``paper/x.html``, as ``dllm-kg site`` writes): its folders are
+made as needed, and removed when a later build leaves them empty.
 """
 
 from __future__ import annotations
@@ -181,6 +183,7 @@ def _stage(files: Mapping[str, bytes | Path], staging: Path) -> None:
             shutil.move(data, staging / name)
             manifest[name] = digest(staging / name)
         else:
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
             manifest[name] = hashlib.sha256(data).hexdigest()
     document = json.dumps({"generator": "dllm-kg", "files": manifest}, indent=1) + "\n"
@@ -205,10 +208,12 @@ def _move_into_place(out_dir: Path) -> None:
     try:
         for name in sorted(new):
             if (staging / name).exists():
+                (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / name, out_dir / name)
         for name, recorded in old.items():
             if name not in new and _still_as_written(out_dir / name, recorded):
                 (out_dir / name).unlink()
+                _remove_empty_folders(out_dir, name)
         os.replace(staging / MANIFEST_FILE, out_dir / MANIFEST_FILE)
         _fsync(out_dir)
         shutil.rmtree(staging)
@@ -222,8 +227,15 @@ def _still_as_written(path: Path, recorded: str | None) -> bool:
 
 
 def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
+    for path in sorted(folder.rglob("*"), reverse=True):  # a folder's files before the folder
         _fsync(path)
+
+
+def _remove_empty_folders(out_dir: Path, name: str) -> None:
+    """Remove the folders of a removed file's name that are now empty, innermost first."""
+    for parent in (out_dir / name).relative_to(out_dir).parents:
+        if parent != Path("."):
+            _remove_if_empty(out_dir / parent)
 
 
 def _fsync(path: Path) -> None:

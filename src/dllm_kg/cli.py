@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE
+from dllm_kg.constants import EXPORTS_DIR, GRAPH_IRI, PAGE_FILE, SITE_DIR
 from dllm_kg.errors import INTERRUPTED, DllmKgError
 from dllm_kg.options import QUERY_TIMEOUT, DiffFormat, Engine, Format, ReportFormat, Settings
 
@@ -242,6 +242,36 @@ def print_summary(result: BuildResult, out: Path, path: str) -> None:
     if result.files:
         wrote = printable(f"wrote {len(result.files)} files to {out}/")
         console.print(wrote, markup=False, soft_wrap=True)
+
+
+#: The examples at the end of `dllm-kg site --help`.
+SITE_EXAMPLES = """Examples:
+  dllm-kg site                         the bundled list's site into site/
+  dllm-kg site my-list.md -o public    another list, another folder
+
+Each page stands at its IRI's path under https://w3id.org/dllm-kg/
+(paper/<slug>.html), its data beside it (.ttl, .jsonld). Like a build, the
+site replaces only the files it wrote; anything else in the folder stays."""
+
+
+@app.command("site", cls=_Command, epilog=SITE_EXAMPLES)
+def site_command(
+    source: SourceArgument = None,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", metavar="DIR", help="Output folder.")
+    ] = SITE_DIR,
+    list_date: ListDateOption = None,
+) -> None:
+    """Write a static site: an index, one page per entity with its data, and the downloads."""
+    from dllm_kg.listversion import parse_list_date
+    from dllm_kg.site import write_site
+
+    try:
+        issued = parse_list_date(list_date) if list_date is not None else None
+        files = write_site(source, out, str(source) if source else None, issued)
+    except DllmKgError as error:
+        fail(str(error))
+    console.print(printable(f"wrote {len(files)} files to {out}/"), markup=False, soft_wrap=True)
 
 
 #: The examples at the end of `dllm-kg check --help`.

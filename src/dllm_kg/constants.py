@@ -4,6 +4,8 @@ from pathlib import Path
 
 #: The package folder.
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: Where ``dllm-kg site`` writes by default.
+SITE_DIR = Path("site")
 #: The connection figure's page template, script and style (shipped inside the package).
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 #: The project's top folder in a source checkout (docs/ lives there).
@@ -41,6 +43,8 @@ DOCS_DIR = PROJECT_DIR / "docs"
 QUERY_CATALOGUE_PATH = DOCS_DIR / "queries.md"
 #: Where ``dllm-kg build`` writes by default.
 EXPORTS_DIR = Path("dist")
+#: Where ``dllm-kg site`` writes by default.
+SITE_DIR = Path("site")
 #: The connection figure's page and static picture, in a build folder.
 PAGE_FILE = "graph.html"
 FIGURE_FILE = "figure.svg"
