@@ -3,7 +3,9 @@ downloads.
 
 Routes: ``/`` the query page, ``/sparql`` the SPARQL 1.1 Protocol endpoint (its service
 description when asked without a query), ``/queries`` the canned queries as JSON,
-``/.well-known/void`` the VoID description, and every file a build writes by its name.
+``/.well-known/void`` the VoID description, every file a build writes by its name, the static
+site under ``/site/``, and each entity's IRI path (``/paper/SLUG``), which redirects to its page
+or data file by the Accept header, as w3id.org does for the published IRIs.
 Starlette routes the requests and uvicorn serves them on one event loop, so a slow client
 holds only its own connection; queries run in :mod:`dllm_kg.workers` under the time and
 result limits.
@@ -17,6 +19,7 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import uvicorn
@@ -24,7 +27,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -43,6 +46,7 @@ from dllm_kg.protocol import (
     rdf_document,
     service_description,
 )
+from dllm_kg.publish import DOCUMENTS, PAGE_KINDS, document_of
 from dllm_kg.query import KnowledgeGraph, standalone_text
 from dllm_kg.store import STORE_DIR, StoredGraph
 from dllm_kg.workers import Job, QueryPool, ServerBusy
@@ -51,7 +55,6 @@ from dllm_kg.workers import Job, QueryPool, ServerBusy
 STATIC_DIR = PACKAGE_DIR / "static"
 #: The header that says a result was cut at the result limit (as Virtuoso names it).
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
-#: Media types of the files a build writes, by extension.
 #: The query page's Content-Security-Policy: scripts, styles and requests of this server
 #: only (Yasgui sets style attributes, and the favicon is a data: URL).
 QUERY_PAGE_POLICY = (
@@ -60,12 +63,14 @@ QUERY_PAGE_POLICY = (
 )
 #: Answers that depend on the Accept header say so, for caches.
 _VARY = {"Vary": "Accept"}
+#: Media types of the files a build and the site write, by extension.
 FILE_TYPES = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",
     ".jsonld": "application/ld+json",
     ".html": "text/html",
     ".svg": "image/svg+xml",
+    ".css": "text/css",
 }
 
 
@@ -84,25 +89,31 @@ class _Graph:
             settings.max_results,
             settings.max_waiting,
         )
-        self._files: dict[str, bytes] | None = None
-        self._queries: bytes | None = None
+        self._made: dict[str, Any] = {}
         self._rendering = asyncio.Lock()
 
     async def files(self) -> dict[str, bytes]:
-        """Every file a build writes, rendered once, when first asked for."""
-        async with self._rendering:
-            if self._files is None:
-                from dllm_kg.pipeline import outputs
+        """Every file a build writes (:func:`dllm_kg.pipeline.outputs`)."""
+        from dllm_kg.pipeline import outputs
 
-                self._files = await asyncio.to_thread(outputs, self.stored.store, self.version)
-        return self._files
+        return await self._once("files", outputs, self.stored.store, self.version)
 
     async def queries(self) -> bytes:
-        """The canned queries as JSON (:func:`_queries_json`), made once, when first asked for."""
+        """The canned queries as JSON (:func:`_queries_json`)."""
+        return await self._once("queries", _queries_json, self.stored.store)
+
+    async def site(self) -> dict[str, bytes]:
+        """The static site's files by path (:func:`dllm_kg.site.render_site`)."""
+        from dllm_kg.site import render_site
+
+        return await self._once("site", render_site, self.stored.store, self.version)
+
+    async def _once(self, name: str, make: Callable[..., Any], *args: object) -> Any:
+        """What ``make(*args)`` returns, made in a thread when first asked for, then kept."""
         async with self._rendering:
-            if self._queries is None:
-                self._queries = await asyncio.to_thread(_queries_json, self.stored.store)
-        return self._queries
+            if name not in self._made:
+                self._made[name] = await asyncio.to_thread(make, *args)
+        return self._made[name]
 
 
 def create_app(
@@ -132,6 +143,12 @@ def create_app(
     async def build_file(request: Request) -> Response:
         return await _build_file(graph, request.path_params["name"])
 
+    async def entity(request: Request) -> Response:
+        return await _entity(graph, request)
+
+    async def site_file(request: Request) -> Response:
+        return await _site_file(graph, request.path_params["path"])
+
     return Starlette(
         routes=[
             Route("/", _query_page),
@@ -139,6 +156,8 @@ def create_app(
             Route("/queries", queries),
             Route("/.well-known/void", void),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            Route("/site/{path:path}", site_file),
+            Route("/{kind}/{slug}", entity),
             Route("/{name}", build_file),
         ],
         middleware=[
@@ -224,6 +243,30 @@ async def _build_file(graph: _Graph, name: str) -> Response:
         raise ProtocolError(404, f"no {name} here; the files: {', '.join(sorted(files))}")
     media_type = FILE_TYPES[Path(name).suffix]
     return Response(files[name], media_type=content_type(media_type))
+
+
+async def _entity(graph: _Graph, request: Request) -> Response:
+    """An entity's IRI, as w3id.org resolves it: 303 to its page or data file on the site."""
+    kind, slug = request.path_params["kind"], request.path_params["slug"]
+    if kind not in PAGE_KINDS:
+        raise ProtocolError(404, f"no /{kind}/ here; entities are {', '.join(PAGE_KINDS)}")
+    document = document_of(kind, slug, request.headers.get("accept"))
+    if document is None:
+        raise ProtocolError(406, f"/{kind}/{slug} is offered as {', '.join(DOCUMENTS)}")
+    if document not in await graph.site():
+        raise ProtocolError(404, f"no {kind} {slug} in this graph")
+    return RedirectResponse(f"/site/{document}", status_code=303, headers=_VARY)
+
+
+async def _site_file(graph: _Graph, path: str) -> Response:
+    """A file of the static site; a folder's ``index.html`` for the folder."""
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    files = await graph.site()
+    if path not in files:
+        raise ProtocolError(404, f"no /site/{path} here")
+    media_type = FILE_TYPES.get(Path(path).suffix, "application/octet-stream")
+    return Response(files[path], media_type=content_type(media_type))
 
 
 def _queries_json(store: ox.Store) -> bytes:

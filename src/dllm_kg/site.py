@@ -53,6 +53,11 @@ from dllm_kg.namespaces import AUTHORSHIP, BASE, DLLM, SCHEMA
 SITE_TEMPLATES_DIR = TEMPLATES_DIR / "site"
 #: The style sheet every page links to.
 STYLE_FILE = "style.css"
+#: The ontology's documentation page (:mod:`dllm_kg.ontodoc`), where ``ontology`` resolves.
+ONTOLOGY_PAGE = "ontology/index.html"
+#: The redirect rules for the w3id.org repository (:func:`dllm_kg.publish.htaccess`); a
+#: static host serves them as a file, for the maintainer to copy there.
+W3ID_RULES = "w3id.htaccess"
 #: The downloads, in the folder the VoID description names (``dist/``).
 DOWNLOADS_DIR = DOWNLOAD_BASE.removeprefix(BASE).rstrip("/")
 #: The downloads the index offers, with what each is.
@@ -239,7 +244,10 @@ def _sorted_ntriples(triples: Iterable[ox.Triple]) -> bytes:
 
 
 def render_site(store: ox.Store, version: ListVersion | None = None) -> dict[str, bytes]:
-    """Every file of the site, by path: pages, data files, style, downloads and the figure."""
+    """Every file of the site, by path: pages, data files, style, downloads, the figure, the
+    ontology's documentation and the w3id redirect rules to this site."""
+    from dllm_kg.ontodoc import ontology_page
+    from dllm_kg.publish import htaccess
     from dllm_kg.render import render_figures
 
     graph = Graph(store)
@@ -251,6 +259,8 @@ def render_site(store: ox.Store, version: ListVersion | None = None) -> dict[str
     for name in DOWNLOADS:
         files[f"{DOWNLOADS_DIR}/{name}"] = {**exports, **figures}[name]
     files[PAGE_FILE] = figures[PAGE_FILE]
+    files[ONTOLOGY_PAGE] = ontology_page(store)
+    files[W3ID_RULES] = htaccess().encode("utf-8")
     files["index.html"] = site.index()
     for kind in KINDS:
         files[f"{kind.folder}/index.html"] = site.kind_index(kind)
@@ -301,6 +311,7 @@ class _Site:
             areas=areas,
             downloads={f"{DOWNLOADS_DIR}/{name}": what for name, what in DOWNLOADS.items()},
             graph_page=PAGE_FILE,
+            ontology_page=ONTOLOGY_PAGE,
         )
 
     def kind_index(self, kind: Kind) -> bytes:

@@ -140,7 +140,8 @@ def test_every_entity_has_a_page_with_its_data_beside_it(name: str, site: Path) 
                 assert (site / (path + suffix)).is_file(), f"{iri}: no {suffix}"
     pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     expected = {iri.removeprefix(BASE) + ".html" for iris in found.values() for iri in iris}
-    indexes = {"index.html", "graph.html", *(f"{folder}/index.html" for folder in CLASSES)}
+    indexes = {"index.html", "graph.html", "ontology/index.html"}
+    indexes |= {f"{folder}/index.html" for folder in CLASSES}
     assert pages == expected | indexes
 
 
@@ -203,7 +204,7 @@ def test_embedded_json_ld_is_the_data_file_and_the_turtle_graph(
     site: Path, pages: dict[str, Page]
 ) -> None:
     entity_pages = [path for path in pages if (site / path).with_suffix(".jsonld").is_file()]
-    assert len(entity_pages) == len(pages) - 8  # all but the index, six lists and the graph
+    assert len(entity_pages) == len(pages) - 9  # not the index, six lists, graph, ontology
     for path in entity_pages:
         (script,) = (text for kind, text in pages[path].scripts if kind == "application/ld+json")
         data = (site / path).with_suffix(".jsonld").read_bytes()
