@@ -903,6 +903,7 @@ def serve_command(
             ("SPARQL", f"{base}/sparql"),
             ("figure", f"{base}/{PAGE_FILE}"),
             ("downloads", f"{base}/dllm-kg.ttl (.nt, .jsonld), {base}/.well-known/void"),
+            ("site", f"{base}/site/ (IRIs resolve: {base}/paper/SLUG)"),
         ):
             console.print(f"  {name:<11} {url}", markup=False, soft_wrap=True)
         console.print("Ctrl-C stops it.", markup=False)
