@@ -119,10 +119,14 @@ def render_descriptions(
     }
 
 
-def sorted_ntriples(store: ox.Store) -> bytes:
-    """The store's default graph as N-Triples, one triple per line, lines sorted."""
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return b"".join(line + b"\n" for line in sorted(data.splitlines()) if line.strip())
+def sorted_ntriples(source: ox.Store | Iterable[ox.Triple]) -> bytes:
+    """A store's default graph, or some triples, as N-Triples: one triple per line, each once,
+    lines sorted."""
+    if isinstance(source, ox.Store):
+        data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    else:
+        data = ox.serialize(source, format=ox.RdfFormat.N_TRIPLES)
+    return b"".join(line + b"\n" for line in sorted(set(data.splitlines())) if line.strip())
 
 
 def turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> bytes:

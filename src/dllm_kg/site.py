@@ -44,6 +44,7 @@ from dllm_kg.export import (
     compact,
     json_ld,
     render_exports,
+    sorted_ntriples,
     turtle,
 )
 from dllm_kg.listversion import ListVersion
@@ -230,17 +231,12 @@ def data_files(triples: Iterable[ox.Triple]) -> tuple[bytes, bytes]:
 
     The JSON-LD writes ``<`` as ``\\u003c``, so that it stands unchanged inside a ``<script>``.
     """
-    ntriples = _sorted_ntriples(triples)
+    ntriples = sorted_ntriples(triples)
     text = ntriples.decode("utf-8")
     used = {prefix: ns for prefix, ns in PREFIXES.items() if f"<{ns}" in text}
     parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     document = comment_block(NOTICE) + turtle(parsed, used)
     return document, json_ld(ntriples).replace(b"<", b"\\u003c")
-
-
-def _sorted_ntriples(triples: Iterable[ox.Triple]) -> bytes:
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    return b"".join(line + b"\n" for line in sorted(set(data.splitlines())) if line.strip())
 
 
 def render_site(store: ox.Store, version: ListVersion | None = None) -> dict[str, bytes]:
