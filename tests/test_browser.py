@@ -69,8 +69,13 @@ def frames(page: object, count: int) -> None:
     )
 
 
-def open_page(browser: object, path: Path) -> Iterator[Opened]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+def open_page(
+    browser: object, path: Path, width: int = 1400, height: int = 900, script: str | None = None
+) -> Iterator[Opened]:
+    """A page opened from a file, drawn, at a window size; ``script`` runs before the page's."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if script:
+        context.add_init_script(script)
     page = context.new_page()
     opened = Opened(page, path.as_uri())
     page.on("request", lambda request: opened.requests.append(request.url))

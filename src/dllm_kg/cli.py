@@ -6,7 +6,6 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,6 +81,8 @@ errors = Console(stderr=True, highlight=False)
 def _print_version(wanted: bool) -> None:
     """``--version``: the installed package's version, then exit."""
     if wanted:
+        from importlib.metadata import version  # 40 ms: only for --version
+
         typer.echo(f"dllm-kg {version('dllm-kg')}")
         raise typer.Exit()
 

@@ -25,7 +25,7 @@ from dllm_kg.query import KnowledgeGraph, run_query
 from dllm_kg.render import LABEL_LENGTH, TAG_LENGTH, page_data, short_label
 from dllm_kg.stats import Kind, nodes_of
 
-from ..test_browser import DRAW_TIMEOUT, FWDLLM, frames
+from ..test_browser import DRAW_TIMEOUT, FWDLLM, frames, open_page
 
 BASE = "https://w3id.org/dllm-kg/"
 QUANTIZATION = BASE + "technique/quantization"
@@ -76,16 +76,10 @@ def data(bundled_store: ox.Store) -> dict:
 
 
 def opened(browser: object, path: Path, width: int = 1400, height: int = 900) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.add_init_script(RECORDER)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(path.as_uri())
-    page.wait_for_selector("body[data-drawn]", state="attached", timeout=DRAW_TIMEOUT)
-    yield page
-    assert errors == []
-    context.close()
+    """The page with the canvas recorder; no script error while it was open."""
+    for shown in open_page(browser, path, width, height, RECORDER):
+        yield shown.page
+        assert [text for kind, text in shown.messages if kind == "pageerror"] == []
 
 
 @pytest.fixture
